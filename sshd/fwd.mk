@@ -1,0 +1,1 @@
+# sshd/fwd.mk: sources of this part of the daemon (sshd_portcullisd_SOURCES += ...)

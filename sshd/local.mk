@@ -1,0 +1,11 @@
+sbin_PROGRAMS += sshd/portcullisd
+sshd_portcullisd_CFLAGS = $(AM_CFLAGS) $(LIBSSH_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTEMD_CFLAGS)
+sshd_portcullisd_LDADD = policy/libpolicy.a common/libcommon.a \
+	$(LIBSSH_LIBS) $(CRYPTO_LIBS) $(PAM_LIBS) $(WRAP_LIBS) $(SYSTEMD_LIBS)
+sshd_portcullisd_SOURCES = \
+	sshd/main.c \
+	sshd/conn.h
+include sshd/config.mk
+include sshd/auth.mk
+include sshd/fwd.mk
+include sshd/session.mk

@@ -1,0 +1,45 @@
+/* The session loop: one libssh ssh_event per connection process serves the
+ * SSH socket and every fd of every channel (DESIGN.md 'Loop discipline').
+ * Callbacks only change state; fd (un)registration requested from inside
+ * a callback is applied in the bookkeeping pass after ssh_event_dopoll(),
+ * never inside libssh's own iteration. */
+#ifndef PC_LOOP_H
+#define PC_LOOP_H
+
+#include <stdbool.h>
+
+#include <libssh/libssh.h>
+
+struct sloop;
+
+/* revents: POLLIN/POLLOUT/POLLERR/POLLHUP bits.  Must not free arg or
+ * unwatch directly with ssh_event calls; use sloop_* (deferred). */
+typedef void (*sloop_fd_fn)(int fd, short revents, void *arg);
+/* Bookkeeping hook, run after every ssh_event_dopoll() round. */
+typedef void (*sloop_tick_fn)(void *arg);
+
+struct sloop *sloop_new(ssh_session session);
+void sloop_free(struct sloop *l);
+ssh_event sloop_event(struct sloop *l);
+ssh_session sloop_session(struct sloop *l);
+
+/* Register or change interest in fd (0 events = keep registered, idle). */
+int sloop_watch(struct sloop *l, int fd, short events, sloop_fd_fn fn,
+    void *arg);
+/* Stop watching fd; takes effect before the next poll. */
+void sloop_unwatch(struct sloop *l, int fd);
+
+/* Tick hooks; the returned id removes it. */
+int sloop_add_tick(struct sloop *l, sloop_tick_fn fn, void *arg);
+void sloop_remove_tick(struct sloop *l, int id);
+
+/* Poll timeout ceiling in ms for the next round (e.g. pending connects,
+ * ClientAlive).  The smallest request wins for one round. */
+void sloop_want_timeout(struct sloop *l, int ms);
+
+/* Run until the SSH session is closed or sloop_stop(); returns 0 on clean
+ * end, PC_ERR_* on an ssh_event_dopoll error. */
+int sloop_run(struct sloop *l);
+void sloop_stop(struct sloop *l);
+
+#endif
