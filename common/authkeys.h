@@ -26,12 +26,14 @@ struct key_opts {
 	time_t expiry;		/* expiry-time, 0 if none */
 	char **permitopen;	/* "host:port" as written (unquoted) */
 	size_t npermitopen;
-	char **permitlisten;	/* "[host:]port" as written */
+	char **permitlisten;	/* "[host:]port" as written; a bare port
+				 * means any host ("*"), as OpenSSH */
 	size_t npermitlisten;
 	char **environment;	/* "NAME=value" */
 	size_t nenvironment;
 	char *file;		/* authorized_keys path the line came from */
-	int line;		/* its line number */
+	int line;		/* its line number (file/line: set by the
+				 * caller, the parser leaves them NULL/0) */
 };
 
 /* Defaults of a line with no options: everything permitted. */
@@ -44,7 +46,17 @@ void authkeys_opts_copy(struct key_opts *dst, const struct key_opts *src);
  * PC_ERR_NOTFOUND.  On success *keytype and *keyb64 point into a copy owned
  * by the caller (free(*buf)), opts is filled.  A malformed option gives
  * PC_ERR_INVAL with a message in err; the caller skips the line (never
- * loosened).  Unknown options are errors, as in OpenSSH.
+ * loosened).  Unknown options are errors, as in OpenSSH.  Also
+ * PC_ERR_INVAL: cert-authority / principals= lines and certificate key
+ * types (certificates are out of scope), unknown key types, bad base64
+ * text (only the characters are checked; decoding is libssh's).
+ * PC_ERR_TOOLONG: line over AUTHKEYS_MAX_LINE; PC_ERR_LIMIT: a list over
+ * AUTHKEYS_MAX_LIST.  On any error opts is left in its default state
+ * (nothing to free) and *buf is NULL.  A trailing "\n" / "\r\n" is
+ * ignored.  The key type is checked against the names OpenSSH 9.2 writes
+ * (ssh-ed25519, ssh-rsa, ssh-dss, ecdsa-sha2-nistp256/384/521,
+ * sk-ecdsa-sha2-nistp256@openssh.com, sk-ssh-ed25519@openssh.com).
+ * Accepted without effect: no-touch-required, verify-required, tunnel=.
  */
 int authkeys_parse_line(const char *line, struct key_opts *opts,
     char **buf, const char **keytype, const char **keyb64,
