@@ -3,8 +3,12 @@ sshd_portcullisd_CFLAGS = $(AM_CFLAGS) $(LIBSSH_CFLAGS) $(CRYPTO_CFLAGS) $(SYSTE
 sshd_portcullisd_LDADD = policy/libpolicy.a common/libcommon.a \
 	$(LIBSSH_LIBS) $(CRYPTO_LIBS) $(PAM_LIBS) $(WRAP_LIBS) $(SYSTEMD_LIBS)
 sshd_portcullisd_SOURCES = \
-	sshd/main.c \
-	sshd/conn.h
+	sshd/main.c sshd/daemon.h \
+	sshd/listener.c \
+	sshd/sshbind.c sshd/sshbind.h \
+	sshd/conn.c sshd/conn.h \
+	sshd/privsep.c sshd/privsep.h \
+	sshd/explain_cli.c sshd/explain_cli.h
 include sshd/config.mk
 include sshd/auth.mk
 include sshd/fwd.mk

@@ -1,0 +1,26 @@
+/* The listener's ssh_bind: host keys (first of each type wins) and
+ * algorithm lists, prepared once; connection processes call
+ * ssh_bind_accept_fd() on it after fork. */
+#ifndef PC_SSHBIND_H
+#define PC_SSHBIND_H
+
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+#include "sshd/config.h"
+
+/* Build a bind from the configuration.  extra_keys (-h) come first.
+ * Logs each problem; returns 0 or PC_ERR_CONFIG (no usable host key or a
+ * bad algorithm list). */
+int sshbind_create(const struct servconf *cfg, ssh_bind *out);
+
+/* Apply an OpenSSH algorithm spec ("list", "+list", "-list", "^list") to
+ * a default list, checking every name against the supported set.
+ * Returns a new string or NULL (error in err). */
+char *sshbind_alg_apply(const char *defaults, const char *supported,
+    const char *spec, char *err, size_t errlen);
+
+/* The software version we announce (SSH-2.0-<this>). */
+const char *sshbind_version(const struct servconf *cfg);
+
+#endif
