@@ -1,2 +1,7 @@
-# tests/integration/core.mk: the core area's integration tests, one per line:
-#integration_tests += tests/integration/t_core_example.sh
+# Daemon core: command line, configuration checking, listener, login.
+integration_tests += \
+	tests/integration/t_core_config.sh \
+	tests/integration/t_core_login.sh \
+	tests/integration/t_core_lifecycle.sh \
+	tests/integration/t_core_nonroot.sh
+EXTRA_DIST += tests/integration/core_idle.py
