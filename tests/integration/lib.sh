@@ -69,6 +69,10 @@
 # pc_check_sanitizers  fail if the daemon log shows ASan/UBSan/valgrind
 #                      errors (also run automatically at exit).
 #
+# Sessions: a shell the daemon starts sees the fake users only if the
+# daemon passes LD_PRELOAD and NSS_WRAPPER_* on to it (OpenSSH's sshd cleans
+# them out; t_harness_openssh.sh hands them back with SetEnv).
+#
 # ---- Clients -----------------------------------------------------------------
 # pc_ssh USER [SSH ARGS...] [COMMAND...]
 #                      OpenSSH's ssh to 127.0.0.1 -p PORT as USER with
@@ -79,6 +83,9 @@
 #                      win (ssh keeps the first value).  No wrapper preload.
 # pc_sftp USER [SFTP ARGS...]   the same for sftp (e.g. -b batchfile).
 # pc_ssh_opts USER     print those options one per line (for scp, etc.).
+# pc_listening PORT [PID]  succeed if a TCP socket listens on PORT (owned by
+#                      PID); makes no connection.  E.g. after "pc_bg pc_ssh
+#                      alice -N -L P:..": pc_wait_for pc_listening P.
 # pc_bg CMD...         run CMD in the background, record its PID for
 #                      cleanup, set PC_BG_PID (e.g. pc_bg pc_ssh alice -N -L..)
 # pc_kill PID...       stop processes (TERM, deadline, KILL) and reap them.
@@ -506,12 +513,13 @@ pc_config() {
 	PC_CONFIGURED=yes
 }
 
-# Is something listening on 127.0.0.1:$1 (owned by PID $2 if ss shows
-# owners)?  No connection is made, so the daemon logs nothing.
-pc__listening() {
+# Is something listening on TCP port $1 (owned by PID $2 if given and ss
+# shows owners)?  No connection is made, so the daemon logs nothing.
+pc_listening() {
 	local out
 	out=$(ss -Hltnp "sport = :$1" 2>/dev/null) || return 1
 	[ -n "$out" ] || return 1
+	[ -n "${2:-}" ] || return 0
 	case "$out" in
 	*"pid="*) grep -q "pid=$2," <<<"$out" ;;
 	*) return 0 ;;
@@ -537,7 +545,7 @@ pc_start_daemon() {
 	PC_DAEMON_PID=$!
 	PC_PIDS+=("$PC_DAEMON_PID")
 	start=$(pc__now)
-	until pc__listening "$PORT" "$PC_DAEMON_PID"; do
+	until pc_listening "$PORT" "$PC_DAEMON_PID"; do
 		if ! pc__alive "$PC_DAEMON_PID"; then
 			wait "$PC_DAEMON_PID" 2>/dev/null && PC_DAEMON_STATUS=0 ||
 				PC_DAEMON_STATUS=$?

@@ -16,7 +16,8 @@ AM_TESTS_ENVIRONMENT = \
 	export abs_top_builddir abs_top_srcdir;
 
 integration_tests = \
-	tests/integration/t_harness_basic.sh
+	tests/integration/t_harness_basic.sh \
+	tests/integration/t_harness_openssh.sh
 
 include tests/integration/core.mk
 include tests/integration/auth.mk
