@@ -29,6 +29,7 @@
 #ifdef HAVE_LIBWRAP
 #include "policy/wrap.h"
 #endif
+#include "sshd/alive.h"
 #include "sshd/auth.h"
 #include "sshd/conn.h"
 #include "sshd/daemon.h"
@@ -41,6 +42,7 @@
 
 static struct conn conn_state;
 static int conn_startup_fd = -1;
+static bool conn_level_forced;	/* -d / -q fixed the log level */
 
 /* SIGALRM during key exchange and authentication (LoginGraceTime). */
 static void
@@ -139,6 +141,9 @@ conn_auth_prologue(struct conn *c, const char *user, const char *method)
 	conn_send_banner(c);
 	if (auth_begin(c, user, method) != 0)
 		return -1;
+	/* Match blocks may have changed LogLevel for this user. */
+	if (!conn_level_forced)
+		log_set_level((enum log_level)c->cfg.log_level);
 	ssh_set_auth_methods(c->session, auth_methods(c));
 	return 0;
 }
@@ -325,6 +330,7 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 	c->config = d->config;
 	c->running_as_root = d->running_as_root;
 	conn_startup_fd = startup_fd;
+	conn_level_forced = d->debug > 0 || d->quiet;
 	authkeys_opts_init(&c->key_opts);
 
 	signal(SIGHUP, SIG_DFL);
@@ -422,7 +428,8 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 		log_error("cannot create the session loop");
 		conn_exit(c, 255);
 	}
-	if (session_init(c) != PC_OK || fwd_init(c) != PC_OK) {
+	if (session_init(c) != PC_OK || fwd_init(c) != PC_OK ||
+	    alive_init(c) != PC_OK) {
 		log_error("session set-up failed for %s", c->user);
 		conn_exit(c, 255);
 	}

@@ -8,6 +8,7 @@ sshd_portcullisd_SOURCES = \
 	sshd/sshbind.c sshd/sshbind.h \
 	sshd/conn.c sshd/conn.h \
 	sshd/privsep.c sshd/privsep.h \
+	sshd/alive.c sshd/alive.h \
 	sshd/explain_cli.c sshd/explain_cli.h
 include sshd/config.mk
 include sshd/auth.mk
