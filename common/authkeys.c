@@ -551,10 +551,10 @@ authkeys_parse_options(const char *s, struct key_opts *opts,
 			    "not supported (certificates are out of scope)");
 			r = PC_ERR_INVAL;
 			goto fail;
-		} else if (authkeys_match_flag(&s, "no-touch-required") ||
-		    authkeys_match_flag(&s, "verify-required")) {
-			/* XXX accepted without effect: libssh 0.10 does not
-			 * expose the FIDO flags of a signature. */
+		} else if (authkeys_match_flag(&s, "no-touch-required")) {
+			opts->no_touch_required = true;
+		} else if (authkeys_match_flag(&s, "verify-required")) {
+			opts->verify_required = true;
 		} else if (authkeys_flag(&s, opts)) {
 			/* done */
 		} else {

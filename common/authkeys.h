@@ -21,6 +21,10 @@ struct key_opts {
 	bool pty;
 	bool user_rc;
 	bool restricted;	/* "restrict" appeared */
+	bool no_touch_required;	/* FIDO keys: user presence not required */
+	bool verify_required;	/* FIDO keys: user verification (PIN)
+				 * required; libssh 0.10 cannot check it, so
+				 * the daemon refuses such lines */
 	char *command;		/* command="...", NULL if none */
 	char *from;		/* from="pattern-list", NULL if none */
 	time_t expiry;		/* expiry-time, 0 if none */
@@ -56,7 +60,9 @@ void authkeys_opts_copy(struct key_opts *dst, const struct key_opts *src);
  * ignored.  The key type is checked against the names OpenSSH 9.2 writes
  * (ssh-ed25519, ssh-rsa, ssh-dss, ecdsa-sha2-nistp256/384/521,
  * sk-ecdsa-sha2-nistp256@openssh.com, sk-ssh-ed25519@openssh.com).
- * Accepted without effect: no-touch-required, verify-required, tunnel=.
+ * Accepted without effect here: tunnel= (never offered).  no-touch-required
+ * and verify-required only set their flags; enforcing them is the
+ * daemon's job.
  */
 int authkeys_parse_line(const char *line, struct key_opts *opts,
     char **buf, const char **keytype, const char **keyb64,

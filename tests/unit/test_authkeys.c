@@ -320,6 +320,23 @@ test_expiry_local(void **state)
 }
 
 static void
+test_fido_flags(void **state)
+{
+	struct key_opts o;
+
+	assert_int_equal(authkeys_parse_options("restrict", &o, NULL, 0), 0);
+	assert_false(o.no_touch_required || o.verify_required);
+	assert_int_equal(authkeys_parse_options("no-touch-required", &o, NULL,
+	    0), 0);
+	assert_true(o.no_touch_required && !o.verify_required);
+	assert_int_equal(authkeys_parse_options("Verify-Required,pty", &o,
+	    NULL, 0), 0);
+	assert_true(!o.no_touch_required && o.verify_required);
+	assert_int_equal(authkeys_parse_options("touch-required", &o, NULL,
+	    0), PC_ERR_INVAL);
+}
+
+static void
 test_copy(void **state)
 {
 	struct key_opts o, c;
@@ -479,6 +496,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_expiry_local),
+		cmocka_unit_test(test_fido_flags),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_fixture),
