@@ -1,1 +1,5 @@
-# sshd/fwd.mk: sources of this part of the daemon (sshd_portcullisd_SOURCES += ...)
+# sshd/fwd.mk: the forwarding engine and the event loop + relay it shares
+# with the session channels (DESIGN.md 'Forwarding').
+sshd_portcullisd_SOURCES += \
+	sshd/loop.c sshd/loop.h \
+	sshd/relay.c sshd/relay.h

@@ -28,6 +28,10 @@ int sloop_watch(struct sloop *l, int fd, short events, sloop_fd_fn fn,
     void *arg);
 /* Stop watching fd; takes effect before the next poll. */
 void sloop_unwatch(struct sloop *l, int fd);
+/* Stop watching fd and close it once it is out of libssh's poll set (so
+ * the number cannot be reused while libssh still polls it).  Use this
+ * instead of close() for any fd that was ever watched. */
+void sloop_close(struct sloop *l, int fd);
 
 /* Tick hooks; the returned id removes it. */
 int sloop_add_tick(struct sloop *l, sloop_tick_fn fn, void *arg);
@@ -38,8 +42,16 @@ void sloop_remove_tick(struct sloop *l, int id);
 void sloop_want_timeout(struct sloop *l, int ms);
 
 /* Run until the SSH session is closed or sloop_stop(); returns 0 on clean
- * end, PC_ERR_* on an ssh_event_dopoll error. */
+ * end, PC_ERR_* on an ssh_event_dopoll error.  Switches the session to
+ * non-blocking mode (ssh_channel_write() must never block the loop).
+ * Signals do not interrupt a round (libssh retries poll() on EINTR): a
+ * signal handler should write to a pipe whose read end is watched. */
 int sloop_run(struct sloop *l);
 void sloop_stop(struct sloop *l);
+/* True while sloop_run() is executing (callbacks and ticks): frees must be
+ * deferred to a tick.  False before and after (clean-up code). */
+bool sloop_running(const struct sloop *l);
+/* Monotonic clock in milliseconds (timers, durations). */
+long long sloop_now_ms(void);
 
 #endif

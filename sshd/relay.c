@@ -1,0 +1,700 @@
+/*
+ * Relay: bytes between an SSH channel and file descriptors, with
+ * backpressure both ways and bounded memory (DESIGN.md 'Relay').
+ *
+ * State machine (one struct relay per channel; interest in fds is computed
+ * from it in one place, relay_interest()):
+ *
+ *   up (fd -> channel), per output fd (out, and err in session mode):
+ *     READING    read at most min(RELAY_BUF, remote window); nothing is
+ *                read while a tail is unsent or the window is 0
+ *     TAIL       ssh_channel_write() took part (window, rekey): keep the
+ *                rest, retry every round, no POLLIN meanwhile
+ *     EOF        read returned 0 / an error; buffer drained ->
+ *                socket mode: channel EOF sent; session mode:
+ *                on_output_done (the owner sends exit-status, then
+ *                relay_finish() sends EOF + CLOSE)
+ *
+ *   down (channel -> in fd):
+ *     DIRECT     the data callback writes straight to the fd and returns
+ *                what the fd took
+ *     HELD       the fd would block, or data sits in libssh (start,
+ *                after a partial write): the callback returns 0 (order!);
+ *                on POLLOUT the tick flushes our buffer, then pulls
+ *                *everything* libssh holds at once (see below) and
+ *                writes; back to DIRECT when libssh's buffer is empty
+ *     DONE       channel EOF and nothing held -> shutdown(SHUT_WR) for a
+ *                socket, close for a pipe (never the shared pty fd)
+ *
+ *   socket mode ends when (EOF sent or peer CLOSE) and down is DONE, or on
+ *   an error; session mode ends on relay_finish() or peer CLOSE.  The end
+ *   (teardown) sends CLOSE, closes the fds, runs on_done, frees the
+ *   channel and the relay -- always from the tick or after the loop,
+ *   never inside a libssh callback.
+ *
+ * Why "pull everything": ssh_channel_read*() in libssh 0.10 re-grows the
+ * local window to 1.28 MB whenever it is below half of that, ignoring what
+ * is still buffered.  Pulling 64 KiB at a time from a full buffer would
+ * hand the client a fresh 1.28 MB window per 64 KiB consumed, and a slow
+ * target would let libssh's buffer grow without bound.  Pulling the whole
+ * buffer (at most one window) only when ours is empty bounds memory at
+ * about two windows per channel.  A client that sends far beyond its
+ * window (RELAY_PULL_MAX buffered) breaks the protocol: we stop the
+ * connection rather than buffer it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include "common/err.h"
+#include "common/log.h"
+#include "common/xmalloc.h"
+#include "sshd/loop.h"
+#include "sshd/relay.h"
+
+#define RELAY_BUF (64 * 1024)		/* one read from an fd */
+#define RELAY_PULL_MAX (4 * 1024 * 1024) /* > window: protocol violation */
+#define RELAY_UP_READS 4		/* reads per round and fd */
+#define RELAY_DOWN_PULLS 4		/* pulls per round */
+#define RELAY_RETRY_MS 20		/* unsent tail with an open window */
+
+struct relay_up {
+	int fd;			/* -1: none */
+	bool is_stderr;
+	bool ready;		/* poll reported it readable */
+	bool eof;
+	unsigned char *buf;
+	size_t off, len;	/* unsent tail */
+};
+
+enum relay_down_state { DOWN_DIRECT, DOWN_HELD, DOWN_DONE };
+
+struct relay {
+	struct sloop *l;
+	ssh_channel ch;
+	enum relay_mode mode;
+	struct ssh_channel_callbacks_struct cb;
+	struct relay_hooks hooks;
+	struct relay_stats st;
+	int tick_id;
+
+	struct relay_up up[2];		/* [0] out, [1] err */
+	int infd;
+	bool in_sock;			/* infd is a socket: shutdown */
+	bool in_shared;			/* infd == out fd (pty/socket) */
+
+	enum relay_down_state down;
+	bool wait_out;			/* HELD: waiting for POLLOUT */
+	bool pulling;			/* inside ssh_channel_read */
+	unsigned char *ibuf;
+	size_t icap, ioff, ilen;
+
+	/* distinct fds and the events registered for them */
+	int fds[3];
+	short fdev[3];
+	int nfds;
+
+	bool ch_eof;			/* peer sent EOF (or CLOSE) */
+	bool ch_closed;			/* peer sent CLOSE */
+	bool eof_sent;
+	bool output_done;		/* session: hook ran */
+	bool finish;			/* session: relay_finish() */
+	bool aborted;
+	bool violation;
+	bool torn;
+};
+
+static void relay_teardown(struct relay *r);
+
+static ssize_t
+relay_write_fd(int fd, bool sock, const void *p, size_t n)
+{
+	ssize_t w;
+
+	do {
+		if (sock)
+			w = send(fd, p, n, MSG_NOSIGNAL);
+		else
+			w = write(fd, p, n);
+	} while (w < 0 && errno == EINTR);
+	return w;
+}
+
+static bool
+relay_again(int e)
+{
+	return e == EAGAIN || e == EWOULDBLOCK || e == EINTR;
+}
+
+/* ---- fd events (flags only: may run inside a recursive libssh poll) */
+
+static void
+relay_fd_cb(int fd, short revents, void *arg)
+{
+	struct relay *r = arg;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->up[i].fd == fd &&
+		    (revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+			r->up[i].ready = true;
+	}
+	if (r->infd == fd &&
+	    (revents & (POLLOUT | POLLHUP | POLLERR | POLLNVAL)))
+		r->wait_out = false;
+}
+
+/* ---- channel callbacks (flags and direct writes only) ---- */
+
+static int
+relay_cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len,
+    int is_stderr, void *ud)
+{
+	struct relay *r = ud;
+	ssize_t n;
+
+	(void)s;
+	(void)ch;
+	if (len > RELAY_PULL_MAX) {
+		r->violation = true;
+		return 0;
+	}
+	/* Extended data from the client has no destination (RFC 4254 5.2
+	 * defines it for the server's stderr only): drop it. */
+	if (is_stderr)
+		return (int)len;
+	if (r->torn || r->down == DOWN_DONE || r->infd < 0)
+		return (int)len;	/* nowhere to go: discard */
+	if (r->down == DOWN_HELD || r->pulling)
+		return 0;		/* earlier bytes first */
+	n = relay_write_fd(r->infd, r->in_sock, data, len);
+	if (n < 0) {
+		if (relay_again(errno)) {
+			r->down = DOWN_HELD;
+			r->wait_out = true;
+			return 0;
+		}
+		/* the reader is gone: discard from now on */
+		log_debug("relay: write: %s", strerror(errno));
+		r->down = DOWN_DONE;
+		return (int)len;
+	}
+	r->st.from_channel += (uint64_t)n;
+	if ((uint32_t)n < len) {
+		r->down = DOWN_HELD;
+		r->wait_out = true;
+	}
+	return (int)n;
+}
+
+static void
+relay_cb_eof(ssh_session s, ssh_channel ch, void *ud)
+{
+	struct relay *r = ud;
+
+	(void)s;
+	(void)ch;
+	r->ch_eof = true;
+}
+
+static void
+relay_cb_close(ssh_session s, ssh_channel ch, void *ud)
+{
+	struct relay *r = ud;
+
+	(void)s;
+	(void)ch;
+	/* libssh sets remote_eof on CLOSE without an EOF callback */
+	r->ch_eof = true;
+	r->ch_closed = true;
+}
+
+/* ---- down: channel -> fd ---- */
+
+/* Write our held bytes; 1 if all gone, 0 if the fd blocks. */
+static int
+relay_flush_in(struct relay *r)
+{
+	ssize_t n;
+
+	while (r->ioff < r->ilen) {
+		n = relay_write_fd(r->infd, r->in_sock, r->ibuf + r->ioff,
+		    r->ilen - r->ioff);
+		if (n < 0) {
+			if (relay_again(errno)) {
+				r->wait_out = true;
+				return 0;
+			}
+			log_debug("relay: write: %s", strerror(errno));
+			r->down = DOWN_DONE;
+			r->ioff = r->ilen = 0;
+			return 0;
+		}
+		r->ioff += (size_t)n;
+		r->st.from_channel += (uint64_t)n;
+	}
+	r->ioff = r->ilen = 0;
+	/* a pulled window's worth is not kept once written */
+	if (r->icap > RELAY_BUF) {
+		free(r->ibuf);
+		r->ibuf = NULL;
+		r->icap = 0;
+	}
+	return 1;
+}
+
+static void
+relay_down(struct relay *r)
+{
+	int i, n, k;
+	size_t got;
+
+	if (r->down != DOWN_HELD || r->wait_out || r->infd < 0)
+		return;
+	for (i = 0; i < RELAY_DOWN_PULLS; i++) {
+		if (relay_flush_in(r) == 0)
+			return;
+		/* With the buffer empty and no EOF yet this runs a
+		 * non-blocking libssh round (callbacks see pulling). */
+		r->pulling = true;
+		n = ssh_channel_poll(r->ch, 0);
+		r->pulling = false;
+		if (n == 0 || n == SSH_EOF) {
+			r->down = DOWN_DIRECT;
+			return;
+		}
+		if (n < 0) {
+			log_debug("relay: channel poll failed");
+			r->down = DOWN_DONE;
+			return;
+		}
+		if (n > RELAY_PULL_MAX) {
+			r->violation = true;
+			return;
+		}
+		if (r->icap < (size_t)n) {
+			free(r->ibuf);
+			r->icap = (size_t)n > RELAY_BUF ? (size_t)n : RELAY_BUF;
+			r->ibuf = xmalloc(r->icap);
+		}
+		r->pulling = true;
+		for (got = 0; got < (size_t)n; got += (size_t)k) {
+			k = ssh_channel_read_nonblocking(r->ch, r->ibuf + got,
+			    (uint32_t)((size_t)n - got), 0);
+			if (k <= 0)
+				break;
+		}
+		r->pulling = false;
+		r->ioff = 0;
+		r->ilen = got;
+		if (got == 0) {
+			r->down = DOWN_DONE;
+			return;
+		}
+	}
+	/* more may be waiting: come back without sleeping */
+	sloop_want_timeout(r->l, 0);
+}
+
+/* Channel EOF reached the fd side: pass it on once nothing is held. */
+static void
+relay_down_eof(struct relay *r)
+{
+	if (r->down != DOWN_DIRECT || !r->ch_eof)
+		return;
+	if (r->infd >= 0) {
+		if (r->in_sock) {
+			(void)shutdown(r->infd, SHUT_WR);
+		} else if (!r->in_shared) {
+			sloop_close(r->l, r->infd);
+			r->infd = -1;
+		}
+		/* a pty shared with the output stays open */
+	}
+	r->down = DOWN_DONE;
+}
+
+/* ---- up: fd -> channel ---- */
+
+static bool
+relay_can_send(const struct relay *r)
+{
+	return !r->ch_closed && !r->eof_sent && !r->finish && !r->torn;
+}
+
+/* Send the tail; true when it is gone. */
+static bool
+relay_up_flush(struct relay *r, struct relay_up *u)
+{
+	int n;
+
+	if (u->len == 0)
+		return true;
+	if (u->is_stderr)
+		n = ssh_channel_write_stderr(r->ch, u->buf + u->off,
+		    (uint32_t)u->len);
+	else
+		n = ssh_channel_write(r->ch, u->buf + u->off,
+		    (uint32_t)u->len);
+	if (n < 0) {
+		/* the channel takes no more (closed under us, or the
+		 * session failed): this direction is over */
+		log_debug("relay: channel write failed");
+		u->eof = true;
+		u->len = 0;
+		r->ch_closed = true;
+		r->ch_eof = true;
+		return false;
+	}
+	r->st.to_channel += (uint64_t)n;
+	u->off += (size_t)n;
+	u->len -= (size_t)n;
+	if (u->len > 0) {
+		/* window exhausted, or a key re-exchange is running (0.10
+		 * returns 0 then); the window case is re-checked after every
+		 * round, the rekey case needs a short retry */
+		if (ssh_channel_window_size(r->ch) > 0)
+			sloop_want_timeout(r->l, RELAY_RETRY_MS);
+		return false;
+	}
+	u->off = 0;
+	return true;
+}
+
+static void
+relay_up(struct relay *r, struct relay_up *u)
+{
+	uint32_t win;
+	size_t want;
+	ssize_t n;
+	int i;
+
+	if (u->fd < 0 || u->eof)
+		return;
+	if (!relay_can_send(r)) {
+		/* nobody will take it any more */
+		u->len = 0;
+		return;
+	}
+	if (!relay_up_flush(r, u))
+		return;
+	if (!u->ready)
+		return;
+	for (i = 0; i < RELAY_UP_READS; i++) {
+		win = ssh_channel_window_size(r->ch);
+		if (win == 0)
+			return;		/* paused; re-checked each round */
+		want = win < RELAY_BUF ? win : RELAY_BUF;
+		do {
+			n = read(u->fd, u->buf, want);
+		} while (n < 0 && errno == EINTR);
+		if (n == 0) {
+			u->eof = true;
+			return;
+		}
+		if (n < 0) {
+			if (relay_again(errno)) {
+				u->ready = false;
+				return;
+			}
+			/* EIO on a pty master is the normal end; a reset
+			 * socket cannot be written either */
+			log_debug("relay: read: %s", strerror(errno));
+			u->eof = true;
+			if (r->mode == RELAY_SOCKET && r->down != DOWN_DONE) {
+				r->down = DOWN_DONE;
+				r->ioff = r->ilen = 0;
+			}
+			return;
+		}
+		u->off = 0;
+		u->len = (size_t)n;
+		if (!relay_up_flush(r, u))
+			return;
+	}
+}
+
+static bool
+relay_up_drained(const struct relay *r)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->up[i].fd >= 0 && (!r->up[i].eof || r->up[i].len > 0))
+			return false;
+	}
+	return true;
+}
+
+/* ---- interest: computed from the state, in one place ---- */
+
+static void
+relay_interest(struct relay *r)
+{
+	short ev[3] = { 0, 0, 0 };
+	bool can_read;
+	int i, j;
+
+	can_read = relay_can_send(r) && ssh_channel_window_size(r->ch) > 0;
+	for (j = 0; j < r->nfds; j++) {
+		for (i = 0; i < 2; i++) {
+			if (r->up[i].fd == r->fds[j] && !r->up[i].eof &&
+			    r->up[i].len == 0 && can_read)
+				ev[j] |= POLLIN;
+		}
+		if (r->infd == r->fds[j] && r->down == DOWN_HELD &&
+		    r->wait_out)
+			ev[j] |= POLLOUT;
+	}
+	for (j = 0; j < r->nfds; j++) {
+		if (r->fds[j] < 0 || ev[j] == r->fdev[j])
+			continue;
+		if (sloop_watch(r->l, r->fds[j], ev[j], relay_fd_cb, r) ==
+		    PC_OK)
+			r->fdev[j] = ev[j];
+	}
+}
+
+/* ---- the bookkeeping pass ---- */
+
+static void
+relay_tick(void *arg)
+{
+	struct relay *r = arg;
+
+	if (r->violation) {
+		log_error("client exceeded the window of channel: "
+		    "closing the connection");
+		sloop_stop(r->l);
+		relay_teardown(r);
+		return;
+	}
+	if (r->aborted) {
+		relay_teardown(r);
+		return;
+	}
+	relay_down(r);
+	relay_down_eof(r);
+	relay_up(r, &r->up[0]);
+	relay_up(r, &r->up[1]);
+
+	if (r->mode == RELAY_SOCKET) {
+		if (relay_up_drained(r) && !r->eof_sent && !r->ch_closed) {
+			(void)ssh_channel_send_eof(r->ch);
+			r->eof_sent = true;
+		}
+		if ((r->eof_sent || r->ch_closed) && r->down == DOWN_DONE) {
+			relay_teardown(r);
+			return;
+		}
+	} else {
+		if (relay_up_drained(r) && !r->output_done) {
+			r->output_done = true;
+			if (r->hooks.on_output_done != NULL)
+				r->hooks.on_output_done(r, r->hooks.arg);
+		}
+		/* the peer's CLOSE ends the session channel; finish after
+		 * exit-status ends it from our side */
+		if (r->ch_closed || r->finish || r->aborted) {
+			relay_teardown(r);
+			return;
+		}
+	}
+	if (r->violation || r->aborted) {
+		sloop_want_timeout(r->l, 0);
+		return;
+	}
+	relay_interest(r);
+}
+
+/* Send CLOSE (and EOF first if not sent).  ssh_channel_close() returns
+ * early when the EOF's flush would block, before queueing the CLOSE; a
+ * second call sends it (the EOF is then already marked sent). */
+static void
+relay_close_channel(ssh_channel ch)
+{
+	if (ssh_channel_close(ch) == SSH_AGAIN)
+		(void)ssh_channel_close(ch);
+}
+
+static void
+relay_teardown(struct relay *r)
+{
+	int j;
+
+	if (r->torn)
+		return;
+	r->torn = true;
+	relay_close_channel(r->ch);
+	for (j = 0; j < r->nfds; j++) {
+		if (r->fds[j] >= 0)
+			sloop_close(r->l, r->fds[j]);
+		r->fds[j] = -1;
+	}
+	r->infd = r->up[0].fd = r->up[1].fd = -1;
+	if (r->hooks.on_done != NULL)
+		r->hooks.on_done(r, &r->st, r->hooks.arg);
+	/* the callback struct lives in r: unhook before either goes */
+	ssh_remove_channel_callbacks(r->ch, &r->cb);
+	ssh_channel_free(r->ch);
+	r->ch = NULL;
+	sloop_remove_tick(r->l, r->tick_id);
+	free(r->up[0].buf);
+	free(r->up[1].buf);
+	free(r->ibuf);
+	free(r);
+}
+
+/* ---- public ---- */
+
+static int
+relay_nonblock(int fd)
+{
+	int fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		log_error("fcntl O_NONBLOCK: %s", strerror(errno));
+		return PC_ERR_SYSTEM;
+	}
+	return PC_OK;
+}
+
+static bool
+relay_is_socket(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 && S_ISSOCK(sb.st_mode);
+}
+
+static void
+relay_add_fd(struct relay *r, int fd)
+{
+	int j;
+
+	if (fd < 0)
+		return;
+	for (j = 0; j < r->nfds; j++) {
+		if (r->fds[j] == fd)
+			return;
+	}
+	r->fds[r->nfds] = fd;
+	r->fdev[r->nfds] = 0;
+	r->nfds++;
+}
+
+struct relay *
+relay_new(struct sloop *l, ssh_channel ch, enum relay_mode mode,
+    int outfd, int infd, int efd, const struct relay_hooks *hooks)
+{
+	struct relay *r;
+	int i;
+
+	if (l == NULL || ch == NULL || outfd < 0 ||
+	    (efd >= 0 && (efd == outfd || efd == infd)))
+		return NULL;
+	if (relay_nonblock(outfd) != PC_OK ||
+	    (infd >= 0 && infd != outfd && relay_nonblock(infd) != PC_OK) ||
+	    (efd >= 0 && relay_nonblock(efd) != PC_OK))
+		return NULL;
+
+	r = xcalloc(1, sizeof(*r));
+	r->l = l;
+	r->ch = ch;
+	r->mode = mode;
+	if (hooks != NULL)
+		r->hooks = *hooks;
+	(void)clock_gettime(CLOCK_MONOTONIC, &r->st.started);
+	r->up[0].fd = outfd;
+	r->up[0].buf = xmalloc(RELAY_BUF);
+	r->up[1].fd = efd;
+	r->up[1].is_stderr = true;
+	if (efd >= 0)
+		r->up[1].buf = xmalloc(RELAY_BUF);
+	r->infd = infd;
+	r->in_shared = infd == outfd;
+	r->in_sock = infd >= 0 && relay_is_socket(infd);
+	for (i = 0; i < 3; i++)
+		r->fds[i] = -1;
+	relay_add_fd(r, outfd);
+	relay_add_fd(r, infd);
+	relay_add_fd(r, efd);
+
+	/* Bytes (and EOF) that arrived before our callbacks existed sit in
+	 * libssh: start HELD so the first round pulls them. */
+	r->down = infd >= 0 ? DOWN_HELD : DOWN_DONE;
+	r->ch_eof = ssh_channel_is_eof(ch) != 0;
+	r->up[0].ready = true;
+	r->up[1].ready = efd >= 0;
+
+	r->cb.userdata = r;
+	r->cb.channel_data_function = relay_cb_data;
+	r->cb.channel_eof_function = relay_cb_eof;
+	r->cb.channel_close_function = relay_cb_close;
+	ssh_callbacks_init(&r->cb);
+	if (ssh_add_channel_callbacks(ch, &r->cb) != SSH_OK) {
+		log_error("relay: cannot install channel callbacks");
+		goto fail;
+	}
+	if ((r->tick_id = sloop_add_tick(l, relay_tick, r)) < 0) {
+		ssh_remove_channel_callbacks(ch, &r->cb);
+		goto fail;
+	}
+	sloop_want_timeout(l, 0);
+	return r;
+fail:
+	/* the caller keeps the fds and the channel */
+	free(r->up[0].buf);
+	free(r->up[1].buf);
+	free(r);
+	return NULL;
+}
+
+void
+relay_finish(struct relay *r)
+{
+	if (r == NULL || r->torn)
+		return;
+	r->finish = true;
+	if (sloop_running(r->l))
+		sloop_want_timeout(r->l, 0);
+	else
+		relay_teardown(r);
+}
+
+void
+relay_abort(struct relay *r)
+{
+	if (r == NULL || r->torn)
+		return;
+	r->aborted = true;
+	/* Inside the loop we may be in a libssh callback: the tick tears
+	 * down.  After the loop (clean-up) nothing else will run it. */
+	if (sloop_running(r->l))
+		sloop_want_timeout(r->l, 0);
+	else
+		relay_teardown(r);
+}
+
+ssh_channel
+relay_channel(struct relay *r)
+{
+	return r->ch;
+}
+
+const struct relay_stats *
+relay_stats(const struct relay *r)
+{
+	return &r->st;
+}
