@@ -1,8 +1,14 @@
 # tests/unit/policy.mk: policy/ (pattern, policy_decide, explain, wrap).
-check_PROGRAMS += tests/unit/test_pattern
-TESTS += tests/unit/test_pattern
+check_PROGRAMS += tests/unit/test_pattern tests/unit/test_policy
+TESTS += tests/unit/test_pattern tests/unit/test_policy
+
+policy_unit_ldadd = policy/libpolicy.a common/libcommon.a $(CMOCKA_LIBS)
 
 tests_unit_test_pattern_SOURCES = tests/unit/test_pattern.c
 tests_unit_test_pattern_CFLAGS = $(unit_cflags)
-tests_unit_test_pattern_LDADD = policy/libpolicy.a \
-	common/libcommon.a $(CMOCKA_LIBS)
+tests_unit_test_pattern_LDADD = $(policy_unit_ldadd)
+
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c \
+	tests/unit/test_policy_util.c tests/unit/test_policy_util.h
+tests_unit_test_policy_CFLAGS = $(unit_cflags)
+tests_unit_test_policy_LDADD = $(policy_unit_ldadd)
