@@ -57,7 +57,6 @@ struct sess {
 	char *term;
 	struct session_env client_env;
 	size_t nclient_env;
-	bool peer_eof;			/* EOF before the relay existed */
 	bool peer_closed;		/* CLOSE seen (our callback) */
 
 	/* running */
@@ -413,7 +412,7 @@ session_start(struct sess *s, enum sess_kind kind, const char *command,
 	struct session_env env;
 	struct relay_hooks hooks;
 	const char *forced_by = NULL, *original = NULL;
-	int infd = -1, outfd = -1, efd = -1, pin = -1, pout = -1;
+	int infd = -1, outfd = -1, efd = -1;
 	int r = PC_ERR_SYSTEM;
 	pid_t pid = -1;
 
@@ -467,25 +466,17 @@ session_start(struct sess *s, enum sess_kind kind, const char *command,
 
 	if (s->pty.master != -1) {
 		/* The child has the slave; ours would keep the terminal
-		 * from hanging up.  The relay gets two copies of the master
-		 * (it closes its in fd on channel EOF); we keep one for
+		 * from hanging up.  The relay gets a copy of the master as
+		 * both its in and out fd (shared: channel EOF leaves it
+		 * open, as a tty has no half-close); ours stays for
 		 * window-change. */
 		close(s->pty.slave);
 		s->pty.slave = -1;
-		if ((pout = fcntl(s->pty.master, F_DUPFD_CLOEXEC, 3)) == -1 ||
-		    (pin = fcntl(s->pty.master, F_DUPFD_CLOEXEC, 3)) == -1 ||
-		    fcntl(pout, F_SETFL, O_NONBLOCK) == -1) {
+		if ((outfd = fcntl(s->pty.master, F_DUPFD_CLOEXEC, 3)) == -1) {
 			log_error("dup pty master: %s", strerror(errno));
 			goto fail_child;
 		}
-		outfd = pout;
-		infd = pin;
-		pout = pin = -1;
-	}
-	if (s->peer_eof && infd != -1) {
-		/* EOF came before the command: stdin is empty */
-		close(infd);
-		infd = -1;
+		infd = outfd;
 	}
 
 	memset(&hooks, 0, sizeof(hooks));
@@ -513,12 +504,6 @@ fail_child:
 	}
 	if (efd != -1) {
 		close(efd);
-	}
-	if (pin != -1) {
-		close(pin);
-	}
-	if (pout != -1) {
-		close(pout);
 	}
 	/* The request is refused; the peer closes the channel. */
 out:
@@ -697,19 +682,6 @@ session_cb_signal(ssh_session session, ssh_channel ch, const char *name,
 }
 
 static void
-session_cb_eof(ssh_session session, ssh_channel ch, void *ud)
-{
-	struct sess *s = ud;
-
-	(void)session;
-	(void)ch;
-	/* after the start the relay handles EOF */
-	if (!s->started) {
-		s->peer_eof = true;
-	}
-}
-
-static void
 session_cb_close(ssh_session session, ssh_channel ch, void *ud)
 {
 	struct sess *s = ud;
@@ -779,7 +751,6 @@ session_channel_open(struct conn *c)
 	session_env_init(&s->client_env);
 
 	s->cb.userdata = s;
-	s->cb.channel_eof_function = session_cb_eof;
 	s->cb.channel_close_function = session_cb_close;
 	s->cb.channel_signal_function = session_cb_signal;
 	s->cb.channel_pty_request_function = session_cb_pty;
@@ -831,9 +802,6 @@ session_cleanup(struct conn *c)
 	if (st->tick_id >= 0) {
 		sloop_remove_tick(c->loop, st->tick_id);
 	}
-	if (session_sigpipe[0] != -1) {
-		sloop_unwatch(c->loop, session_sigpipe[0]);
-	}
 	/* Reap what already ended; the rest lives on, as with sshd (a
 	 * pty session gets SIGHUP when its master closes below). */
 	session_reap(st);
@@ -854,7 +822,8 @@ session_cleanup(struct conn *c)
 		(void)sigaction(SIGCHLD, &st->old_chld, NULL);
 	}
 	if (session_sigpipe[0] != -1) {
-		close(session_sigpipe[0]);
+		/* watched: the loop closes it once libssh lets go of it */
+		sloop_close(c->loop, session_sigpipe[0]);
 		close(session_sigpipe[1]);
 		session_sigpipe[0] = session_sigpipe[1] = -1;
 	}
