@@ -45,7 +45,8 @@ struct servconf {
 #define CFG_KW_FIELD_LIST(f) CFG_CTYPE_LIST f;
 #define CFG_KW_FIELD_FIRSTLIST(f) CFG_CTYPE_FIRSTLIST f;
 #define CFG_KW_FIELD_SPECIAL(f) struct pc_src f##_src;
-#define CFG_KW(kw, field, type, scope, def, quiet) CFG_KW_FIELD_##type(field)
+#define CFG_KW(kw, field, type, scope, def, quiet, check) \
+	CFG_KW_FIELD_##type(field)
 #include "sshd/config_keywords.h"
 #undef CFG_KW
 	/* SPECIAL fields */
@@ -63,7 +64,8 @@ struct cfg_conn_info {
 	const char *user;		/* NULL before authentication */
 	const char *const *groups;	/* NULL-terminated; NULL: look up
 					 * via NSS when user is set */
-	const char *host;		/* client name (UseDNS) or address */
+	const char *host;		/* client name (UseDNS) or address;
+					 * NULL: the address is used */
 	const char *addr;		/* client address */
 	const char *laddr;		/* local address */
 	int lport;			/* local port, -1 unknown */
@@ -72,13 +74,31 @@ struct cfg_conn_info {
 
 struct config;	/* parsed file(s): global section + Match blocks */
 
+/* Bounds on hostile input (fuzzing, a runaway Include). */
+#define CONFIG_MAX_LINE		65536	/* bytes in one line */
+#define CONFIG_MAX_FILE		(4 * 1024 * 1024)	/* bytes in one file */
+#define CONFIG_MAX_DEPTH	16	/* nested Include levels (OpenSSH) */
+#define CONFIG_MAX_FILES	1024	/* files read by one load */
+#define CONFIG_MAX_DIRECTIVES	100000	/* directives in one load */
+
 /*
  * Load and validate.  cmdline: the -o options ("Key=Value" or "Key Value"),
  * applied before the file (so they win over the global section; a matching
- * Match block still overrides them).  Errors and warnings are logged as
- * "FILE:LINE: message"; any error returns PC_ERR_CONFIG.
+ * Match block still overrides them); their source is "command-line" with
+ * the option's 1-based position as line.  Errors and warnings are logged
+ * as "FILE:LINE: message" (FILE as opened); every error in the file is
+ * reported, then PC_ERR_CONFIG is returned.  A relative Include resolves
+ * from the directory of path (OpenSSH: /etc/ssh).
  */
 int config_load(const char *path, const struct strlist *cmdline,
+    struct config **out);
+/*
+ * The same from memory (fuzzers, tests).  name is used in messages;
+ * include_dir: base of relative Include paths, NULL: Include is an error.
+ * buf need not be NUL-terminated; a NUL byte in it is an error.
+ */
+int config_load_buffer(const char *name, const char *buf, size_t len,
+    const char *include_dir, const struct strlist *cmdline,
     struct config **out);
 void config_free(struct config *c);
 
@@ -87,26 +107,35 @@ const struct servconf *config_global(const struct config *c);
 
 /* Effective settings for one connection: a deep copy of the global
  * settings with every matching Match block applied (OpenSSH semantics:
- * within Match, first value wins; a Match list replaces the global one).
- * A Match criterion that needs user/groups never matches while ci->user
- * is NULL.  0 or PC_ERR_*. */
+ * within Match, first value wins; LIST values of all matching blocks
+ * accumulate and replace the global list).  ci NULL: no Match at all (the
+ * global settings).  A criterion that needs user/groups never matches
+ * while ci->user is NULL; one that needs an address/port never matches
+ * while that is unknown.  The copy's FILE pointers stay valid while c
+ * lives.  0 or PC_ERR_*. */
 int config_resolve(const struct config *c, const struct cfg_conn_info *ci,
     struct servconf *out);
+/* Deep copy (FILE pointers shared, valid while the config lives). */
+void servconf_copy(struct servconf *dst, const struct servconf *src);
 void servconf_free(struct servconf *s);
 
-/* Parse a -C spec ("user=U,host=H,addr=A,laddr=L,lport=P,rdomain=R").
- * Strings point into a copy owned by *buf. */
+/* Parse a -C spec ("user=U,host=H,addr=A,laddr=L,lport=P,rdomain=R";
+ * also "group=G" entries, repeatable, which set ci->groups).  Strings
+ * point into *buf (free() it).  Unknown keys, empty values, a bad lport:
+ * PC_ERR_INVAL with a message logged.  ci->lport is -1 when absent. */
 int config_parse_conn_spec(const char *spec, struct cfg_conn_info *ci,
     char **buf);
 
 /* -T: every keyword, lower-case, one per line, lists on one line, "none"
- * when unset. */
+ * when unset; port, listenaddress, hostkey, hostcertificate and subsystem
+ * one line per entry as OpenSSH -T prints them. */
 void config_dump(FILE *f, const struct servconf *s);
 
 /* Borrow the forwarding view of the effective settings. */
 void config_policy_view(const struct servconf *s, struct policy_config *pc);
 
-/* Keyword names in table order (man page test, docs); NULL-terminated. */
+/* Keyword names in table order (man page test, docs); NULL-terminated.
+ * Aliases and obsolete names are not included. */
 const char *const *config_keyword_names(void);
 
 #endif
