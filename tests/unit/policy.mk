@@ -12,3 +12,10 @@ tests_unit_test_policy_SOURCES = tests/unit/test_policy.c \
 	tests/unit/test_policy_util.c tests/unit/test_policy_util.h
 tests_unit_test_policy_CFLAGS = $(unit_cflags)
 tests_unit_test_policy_LDADD = $(policy_unit_ldadd)
+
+check_PROGRAMS += tests/unit/test_policy_ext
+TESTS += tests/unit/test_policy_ext
+tests_unit_test_policy_ext_SOURCES = tests/unit/test_policy_ext.c \
+	tests/unit/test_policy_util.c tests/unit/test_policy_util.h
+tests_unit_test_policy_ext_CFLAGS = $(unit_cflags)
+tests_unit_test_policy_ext_LDADD = $(policy_unit_ldadd)
