@@ -25,6 +25,7 @@
 #   LD_PRELOAD given to the daemon, never to the clients), PC_PYTHON
 #   (a python3 that has paramiko when the system has it), PC_TIMEOUT
 #   (seconds for every wait, default 20, 90 under PC_DAEMON_WRAPPER).
+#   PC_SKIP_INTEGRATION=1 makes every integration test skip (exit 77).
 # pc_nss CMD...        run CMD with the wrapper LD_PRELOAD (e.g. getent).
 # pc_use_pam [USER:PASSWORD...]
 #                      PAM through pam_wrapper: service 'portcullis' in
@@ -332,6 +333,8 @@ pc_init() {
 	PC_TCP_PY=$PC_SRCDIR/tests/integration/pc_tcp.py
 	export PORTCULLISD PC_PYTHON PC_TIMEOUT
 
+	[ -z "${PC_SKIP_INTEGRATION:-}" ] ||
+		pc_skip "PC_SKIP_INTEGRATION is set (e.g. a package build)"
 	[ "$(id -u)" -eq 0 ] ||
 		pc_skip "the integration tests run as root (the daemon switches to the test users)"
 	for lib in ssh ssh-keygen pkg-config ss ps; do
