@@ -19,3 +19,10 @@ tests_unit_test_policy_ext_SOURCES = tests/unit/test_policy_ext.c \
 	tests/unit/test_policy_util.c tests/unit/test_policy_util.h
 tests_unit_test_policy_ext_CFLAGS = $(unit_cflags)
 tests_unit_test_policy_ext_LDADD = $(policy_unit_ldadd)
+
+check_PROGRAMS += tests/unit/test_policy_explain
+TESTS += tests/unit/test_policy_explain
+tests_unit_test_policy_explain_SOURCES = tests/unit/test_policy_explain.c \
+	tests/unit/test_policy_util.c tests/unit/test_policy_util.h
+tests_unit_test_policy_explain_CFLAGS = $(unit_cflags)
+tests_unit_test_policy_explain_LDADD = $(policy_unit_ldadd)
