@@ -6,3 +6,6 @@ policy_libpolicy_a_SOURCES = \
 	policy/policy.c policy/policy_compile.c policy/policy_permit.c \
 	policy/policy_ext.c policy/gateway.c \
 	policy/explain.c policy/explain.h
+if WITH_LIBWRAP
+policy_libpolicy_a_SOURCES += policy/wrap.c policy/wrap.h
+endif

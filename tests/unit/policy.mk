@@ -26,3 +26,11 @@ tests_unit_test_policy_explain_SOURCES = tests/unit/test_policy_explain.c \
 	tests/unit/test_policy_util.c tests/unit/test_policy_util.h
 tests_unit_test_policy_explain_CFLAGS = $(unit_cflags)
 tests_unit_test_policy_explain_LDADD = $(policy_unit_ldadd)
+
+if WITH_LIBWRAP
+check_PROGRAMS += tests/unit/test_policy_wrap
+TESTS += tests/unit/test_policy_wrap
+tests_unit_test_policy_wrap_SOURCES = tests/unit/test_policy_wrap.c
+tests_unit_test_policy_wrap_CFLAGS = $(unit_cflags)
+tests_unit_test_policy_wrap_LDADD = $(policy_unit_ldadd) $(WRAP_LIBS)
+endif
