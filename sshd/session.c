@@ -238,8 +238,11 @@ session_on_done(struct relay *r, const struct relay_stats *stats, void *arg)
 	struct sess *s = arg;
 
 	(void)r;
-	log_debug("session %d: channel finished, %llu bytes out, %llu in",
-	    s->id, (unsigned long long)stats->to_channel,
+	log_verbose("Close session: user %s from %s port %d id %d",
+	    s->st->c->user, s->st->c->client_addr, s->st->c->client_port,
+	    s->id);
+	log_debug("session %d: %llu bytes out, %llu in", s->id,
+	    (unsigned long long)stats->to_channel,
 	    (unsigned long long)stats->from_channel);
 	/* The relay owns and frees the channel; detach from it now. */
 	if (s->ch != NULL) {

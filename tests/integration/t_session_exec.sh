@@ -70,5 +70,6 @@ pc_expect_eq -sh "$(echo 'echo $0' | pc_ssh alice -T)" "argv[0] of the shell"
 
 pc_wait_log -F "Starting session: command for alice from 127.0.0.1"
 pc_wait_log -F "Starting session: shell for alice from 127.0.0.1"
+pc_wait_log -F "Close session: user alice from 127.0.0.1"
 pc_stop_daemon
 pc_pass

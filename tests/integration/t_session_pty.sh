@@ -47,11 +47,15 @@ out=$(ttypy --rows 30 --cols 100 --resize 40x120 --after ready \
 	pc_fail "no '40 120' after resizing the client's terminal: $out"
 
 # ---- refusals: PermitTTY no (bob), no-pty key option (carol) ----
+# With -tt the client treats the refusal as fatal (OpenSSH closes the
+# channel, status 255); without a pty request the command runs.
 for u in bob carol; do
-	out=$(pc_ssh "$u" -tt tty 2>"$T/$u.err" | tr -d '\r') || true
-	pc_expect_eq "not a tty" "$out" "tty for $u, whose pty is refused"
+	rc=0
+	pc_ssh "$u" -tt tty >/dev/null 2>"$T/$u.err" || rc=$?
+	pc_expect_eq 255 "$rc" "ssh -tt status for $u, whose pty is refused"
 	grep -q "PTY allocation request failed" "$T/$u.err" ||
 		pc_fail "ssh did not report the pty refusal for $u: $(cat "$T/$u.err")"
+	pc_expect_eq "not a tty" "$(pc_ssh "$u" tty)" "tty for $u without -t"
 done
 pc_wait_log -F "pty refused for bob from 127.0.0.1"
 pc_wait_log -F "pty refused for carol from 127.0.0.1"
