@@ -87,6 +87,12 @@ Knobs (environment)
   skips its post-auth privilege split for root, so root logins cost it one
   process per connection less than a real user's)
   PORTCULLISD, BENCH_BLAST, BENCH_SSHD (/usr/sbin/sshd), BENCH_SSH (ssh).
+  BENCH_PC_WRAPPER: a command put before portcullisd, for profiling, e.g.
+  "valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p" (with
+  BENCH_SERVERS=portcullisd BENCH_WORKLOADS=L-aes BENCH_SIZE=64M
+  BENCH_REPS=1; then callgrind_annotate the connection process's file).
+  Its timings and CPU figures are then meaningless; instruction counts
+  are what to read.
 """
 
 import json
@@ -161,6 +167,7 @@ class Settings:
         self.results_dir = env.get("BENCH_RESULTS_DIR", here)
         self.out = env.get("BENCH_OUT", "")
         self.python = env.get("BENCH_PYTHON", "/usr/bin/python3")
+        self.pc_wrapper = env.get("BENCH_PC_WRAPPER", "").split()
         self.user = env.get("BENCH_LOGIN", "root")
         if self.user not in ("root", BENCH_USER):
             sys.exit("bench: BENCH_LOGIN is root or " + BENCH_USER)
@@ -342,7 +349,8 @@ class Daemon:
     def argv(self):
         if self.name == "openssh":
             return [self.cfg.sshd, "-D", "-e", "-f", self.config]
-        return [self.cfg.portcullisd, "-D", "-e", "-f", self.config]
+        return self.cfg.pc_wrapper + [self.cfg.portcullisd, "-D", "-e", "-f",
+                                      self.config]
 
     def write_config(self):
         lines = [
