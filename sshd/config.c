@@ -612,7 +612,7 @@ cfg_read_file(const char *path, char **bufp, size_t *lenp)
 {
 	struct stat st;
 	char *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, size;
 	ssize_t r;
 	int fd, err;
 
@@ -626,9 +626,21 @@ cfg_read_file(const char *path, char **bufp, size_t *lenp)
 		err = EISDIR;
 		goto fail;
 	}
-	buf = xmalloc(CONFIG_MAX_FILE + 1);
+	/* the size is a hint (files can change, pipes have none) */
+	size = st.st_size > 0 && st.st_size <= CONFIG_MAX_FILE ?
+	    (size_t)st.st_size + 1 : 4096;
+	buf = xmalloc(size);
 	for (;;) {
-		r = read(fd, buf + len, CONFIG_MAX_FILE + 1 - len);
+		if (len == size) {
+			if (size > CONFIG_MAX_FILE) {
+				err = EFBIG;
+				goto fail;
+			}
+			size = size * 2 > CONFIG_MAX_FILE + 1 ?
+			    CONFIG_MAX_FILE + 1 : size * 2;
+			buf = xreallocarray(buf, size, 1);
+		}
+		r = read(fd, buf + len, size - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -638,10 +650,10 @@ cfg_read_file(const char *path, char **bufp, size_t *lenp)
 		if (r == 0)
 			break;
 		len += (size_t)r;
-		if (len > CONFIG_MAX_FILE) {
-			err = EFBIG;
-			goto fail;
-		}
+	}
+	if (len > CONFIG_MAX_FILE) {
+		err = EFBIG;
+		goto fail;
 	}
 	close(fd);
 	*bufp = buf;

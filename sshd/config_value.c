@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,12 +323,54 @@ val_list_word(const struct cfg_kwdef *kw, const char *w,
 	return 0;
 }
 
+/*
+ * Tectia style lists: entries separated by blanks and/or one comma ("a,b
+ * c", "a, b").  An empty entry (",a", "a,,b", "a,") is an error rather
+ * than silently ignored.
+ */
+static int
+val_list_commas(const struct cfg_kwdef *kw, char *const *av, int ac,
+    struct cfg_value *v, char *err, size_t errlen)
+{
+	char *line = val_join(av, ac), *p = line, *e, save;
+	bool need = true;
+	int r = 0;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == ',') {
+			if (need)
+				break;
+			need = true;
+			p++;
+			continue;
+		}
+		e = p + strcspn(p, " ,");
+		save = *e;
+		*e = '\0';
+		r = val_list_word(kw, p, v, err, errlen);
+		*e = save;
+		if (r != 0)
+			goto out;
+		need = false;
+		p = e;
+	}
+	if (need)
+		r = val_err(err, errlen, "%s: empty entry in \"%s\"", kw->name,
+		    line);
+out:
+	free(line);
+	return r;
+}
+
 static int
 val_list(const struct cfg_kwdef *kw, char *const *av, int ac,
     struct cfg_value *v, char *err, size_t errlen)
 {
 	const struct cfg_check *chk = kw->chk;
-	char *copy, *p, *save = NULL;
 	int i, r;
 
 	if ((r = val_extra(kw, av, ac, chk->maxw, err, errlen)) != 0)
@@ -346,25 +389,10 @@ val_list(const struct cfg_kwdef *kw, char *const *av, int ac,
 			return val_err(err, errlen, "%s: \"none\" must appear "
 			    "alone", kw->name);
 	}
+	if (chk->flags & CFG_CHK_COMMAS)
+		return val_list_commas(kw, av, ac, v, err, errlen);
 	for (i = 0; i < ac; i++) {
-		if (!(chk->flags & CFG_CHK_COMMAS)) {
-			if ((r = val_list_word(kw, av[i], v, err, errlen)) != 0)
-				return r;
-			continue;
-		}
-		/* Tectia style: "a,b c" are three entries; "a,,b" is an
-		 * error rather than a silently empty entry. */
-		copy = xstrdup(av[i]);
-		r = 0;
-		if (copy[0] == ',' || copy[strlen(copy) - 1] == ',' ||
-		    strstr(copy, ",,") != NULL)
-			r = val_err(err, errlen, "%s: empty entry in \"%s\"",
-			    kw->name, av[i]);
-		for (p = strtok_r(copy, ",", &save); r == 0 && p != NULL;
-		    p = strtok_r(NULL, ",", &save))
-			r = val_list_word(kw, p, v, err, errlen);
-		free(copy);
-		if (r != 0)
+		if ((r = val_list_word(kw, av[i], v, err, errlen)) != 0)
 			return r;
 	}
 	return 0;
