@@ -27,6 +27,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "policy/explain.h"
 #include "policy/policy.h"
 #include "sshd/config.h"
 #include "sshd/forward.h"
@@ -62,70 +63,61 @@ fwd_family(const struct conn *c)
 	}
 }
 
-/* HOST:PORT with an IPv6 literal in brackets (the log must stay
- * parseable at the last colon). */
+/* HOST:PORT for our own log lines, as policy_format_log() writes it:
+ * the host as sent, non-printable bytes as \xHH (the client chose it:
+ * no forged log lines). */
 const char *
 fwd_hostport(const char *host, int port, char *buf, size_t len)
 {
+	size_t o = 0;
+	unsigned char ch;
+
 	if (host == NULL)
 		host = "";
-	if (strchr(host, ':') != NULL)
-		snprintf(buf, len, "[%s]:%d", host, port);
-	else
-		snprintf(buf, len, "%s:%d", host, port);
+	for (; *host != '\0' && o + 5 < len; host++) {
+		ch = (unsigned char)*host;
+		if (ch < 0x20 || ch >= 0x7f)
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", ch);
+		else
+			buf[o++] = (char)ch;
+	}
+	buf[o] = '\0';
+	snprintf(buf + o, len - o, ":%d", port);
 	return buf;
 }
 
-/*
- * The one INFO line per decision (DESIGN.md 'Logging and audit'):
- *   forward {open|listen} {allowed|denied}: user=U from=ADDR port=P
- *   {to|listen}=HOST:PORT rule="TEXT" (FILE:LINE)
- * XXX policy/explain.h's policy_format_log() is to replace the body.
- */
+/* The one INFO line per decision (DESIGN.md 'Logging and audit'). */
 void
-fwd_log_decision(const struct fwd_state *fs, enum pc_kind kind,
-    const char *host, int port, const struct pc_decision *d)
+fwd_log_decision(const struct fwd_state *fs, const struct pc_request *r,
+    const struct pc_decision *d)
 {
 	const struct conn *c = fs->c;
-	char hp[300], where[300];
+	char line[1024];
 
-	where[0] = '\0';
-	if (d->file != NULL)
-		snprintf(where, sizeof(where), " (%s:%d)", d->file, d->line);
-	log_info("forward %s %s: user=%s from=%s port=%d %s=%s rule=\"%s\"%s",
-	    kind == PC_OPEN ? "open" : "listen",
-	    d->allow ? "allowed" : "denied", c->user, c->client_addr,
-	    c->client_port, kind == PC_OPEN ? "to" : "listen",
-	    fwd_hostport(host, port, hp, sizeof(hp)), d->rule, where);
+	(void)policy_format_log(line, sizeof(line), c->user, c->client_addr,
+	    c->client_port, r, d);
+	log_info("%s", line);
 }
 
 /* OpenSSH 9.2's own lines and client notices for a denial (POLICY.md
  * A.7, A.11), so existing log tooling keeps working. */
 void
-fwd_log_openssh_denial(const struct fwd_state *fs, enum pc_kind kind,
-    const char *host, int port, const char *orig, int oport,
+fwd_log_openssh_denial(const struct fwd_state *fs,
+    const struct pc_request *r, const char *orig, int oport,
     const struct pc_decision *d)
 {
 	const struct conn *c = fs->c;
 	const char *layer = d->nlayers > 0 ? d->layers[d->nlayers - 1].name :
 	    "";
+	char line[1024];
 
-	if (kind == PC_OPEN) {
-		if (d->openssh_denial == 1)
-			log_info("refused local port forward: originator %s "
-			    "port %d, target %s port %d", orig, oport, host,
-			    port);
-		else if (d->openssh_denial == 2)
-			log_info("Received request from %s port %d to connect "
-			    "to host %s port %d, but the request was denied.",
-			    c->client_addr, c->client_port, host, port);
+	if (policy_explain_openssh(line, sizeof(line), c->client_addr,
+	    c->client_port, orig, oport, r, d) != PC_ERR_NOTFOUND)
+		log_info("%s", line);
+	if (r->kind == PC_OPEN)
 		return;
-	}
 	if (d->openssh_denial == 2) {
 		(void)ssh_send_debug(c->session, "port forwarding refused", 0);
-		log_info("Received request from %s port %d to remote forward "
-		    "to host %s port %d, but the request was denied.",
-		    c->client_addr, c->client_port, host, port);
 	} else if (strcmp(layer, "DisableForwarding") == 0 ||
 	    strcmp(layer, "AllowTcpForwarding") == 0 ||
 	    strcmp(layer, "key") == 0) {

@@ -98,10 +98,10 @@ struct fwd_state {
 /* forward.c */
 void fwd_subject(const struct conn *c, struct pc_subject *s);
 int fwd_family(const struct conn *c);
-void fwd_log_decision(const struct fwd_state *fs, enum pc_kind kind,
-    const char *host, int port, const struct pc_decision *d);
-void fwd_log_openssh_denial(const struct fwd_state *fs, enum pc_kind kind,
-    const char *host, int port, const char *orig, int oport,
+void fwd_log_decision(const struct fwd_state *fs, const struct pc_request *r,
+    const struct pc_decision *d);
+void fwd_log_openssh_denial(const struct fwd_state *fs,
+    const struct pc_request *r, const char *orig, int oport,
     const struct pc_decision *d);
 const char *fwd_hostport(const char *host, int port, char *buf, size_t len);
 struct fwd_chan *fwd_chan_new(struct fwd_state *fs, enum fwd_chan_state st,

@@ -188,10 +188,9 @@ fwd_local_open(struct fwd_state *fs, ssh_message msg)
 	req.addrs = a->n > 0 ? a->pa : NULL;
 	req.naddrs = a->n;
 	policy_decide(c->policy, &subj, &req, &d);
-	fwd_log_decision(fs, PC_OPEN, host, port, &d);
+	fwd_log_decision(fs, &req, &d);
 	if (!d.allow) {
-		fwd_log_openssh_denial(fs, PC_OPEN, host, port, orig, oport,
-		    &d);
+		fwd_log_openssh_denial(fs, &req, orig, oport, &d);
 		free(a);
 		return 1;
 	}

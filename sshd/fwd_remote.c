@@ -220,18 +220,22 @@ fwd_remote_listen(struct fwd_state *fs, ssh_message msg)
 	req.port = port;
 	policy_decide(c->policy, &subj, &req, &d);
 	if (!d.allow) {
-		fwd_log_decision(fs, PC_LISTEN, addr, port, &d);
-		fwd_log_openssh_denial(fs, PC_LISTEN, addr, port, NULL, 0, &d);
+		fwd_log_decision(fs, &req, &d);
+		fwd_log_openssh_denial(fs, &req, NULL, 0, &d);
 		(void)ssh_message_reply_default(msg);
 		return 0;
 	}
 
+	/* for port 0 the line waits for the allocated port */
+	if (!d.port_deferred)
+		fwd_log_decision(fs, &req, &d);
 	lst = xcalloc(1, sizeof(*lst));
 	lst->fs = fs;
 	lst->addr = xstrdup(addr);
 	lst->req_port = port;
 	if (fwd_remote_bind(fs, &d, port, lst, err, sizeof(err)) != PC_OK) {
-		fwd_log_decision(fs, PC_LISTEN, addr, port, &d);
+		if (d.port_deferred)
+			fwd_log_decision(fs, &req, &d);
 		log_info("forward listen failed: user=%s listen=%s: %s",
 		    c->user, fwd_hostport(addr, port, hp, sizeof(hp)), err);
 		fwd_listener_free(lst);
@@ -239,14 +243,14 @@ fwd_remote_listen(struct fwd_state *fs, ssh_message msg)
 		return 0;
 	}
 	if (d.port_deferred) {
-		/* Decision 4: the port rules judge the allocated port */
+		/* Decision 4: the port rules judge the allocated port; the
+		 * line shows it */
 		req.allocated_port = lst->port;
 		policy_decide(c->policy, &subj, &req, &d);
+		fwd_log_decision(fs, &req, &d);
 	}
-	fwd_log_decision(fs, PC_LISTEN, addr, lst->port, &d);
 	if (!d.allow) {
-		fwd_log_openssh_denial(fs, PC_LISTEN, addr, lst->port, NULL, 0,
-		    &d);
+		fwd_log_openssh_denial(fs, &req, NULL, 0, &d);
 		for (i = 0; i < lst->nfds; i++)
 			close(lst->fds[i]);	/* never watched */
 		fwd_listener_free(lst);
@@ -359,10 +363,13 @@ fwd_remote_accept(struct fwd_state *fs, struct fwd_listener *lst, int fd,
 	}
 #ifdef FWD_WRAP
 	{
-		char note[300];
+		char name[32], note[300];
 
-		if (wrap_check(wrap_fwd_daemon_name(lst->port), ip,
-		    c->cfg.hosts_allow_file, c->cfg.hosts_deny_file) != 1) {
+		/* Decision 8: hosts_access with sshdfwd-PORT; a denied
+		 * connection is dropped, the listener stays */
+		if (wrap_fwd_daemon_name(lst->port, name, sizeof(name)) != 0 ||
+		    wrap_check(name, ip, c->cfg.hosts_allow_file,
+		    c->cfg.hosts_deny_file) != 1) {
 			snprintf(note, sizeof(note), "Fwd connection from %s "
 			    "to local port %d refused by tcp_wrappers.", ip,
 			    lst->port);
