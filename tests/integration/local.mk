@@ -18,7 +18,8 @@ AM_TESTS_ENVIRONMENT = \
 integration_tests = \
 	tests/integration/t_harness_basic.sh \
 	tests/integration/t_harness_openssh.sh \
-	tests/integration/t_harness_docs.sh
+	tests/integration/t_harness_docs.sh \
+	tests/integration/t_harness_etc.sh
 
 include tests/integration/core.mk
 include tests/integration/auth.mk
