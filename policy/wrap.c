@@ -60,7 +60,7 @@ wrap_check(const char *daemon_name, const char *client_addr,
 {
 	/* libwrap's API takes char *: private copies, no casts */
 	char daemon[128], addr[64], allow[PATH_MAX], deny[PATH_MAX];
-	char unknown[] = STRING_UNKNOWN, unknown_user[] = STRING_UNKNOWN;
+	char unk_name[] = STRING_UNKNOWN, unk_user[] = STRING_UNKNOWN;
 	char *saved_allow, *saved_deny;
 	int ok;
 
@@ -91,7 +91,7 @@ wrap_check(const char *daemon_name, const char *client_addr,
 	saved_deny = hosts_deny_table;
 	hosts_allow_table = allow;
 	hosts_deny_table = deny;
-	ok = hosts_ctl(daemon, unknown, addr, unknown_user);
+	ok = hosts_ctl(daemon, unk_name, addr, unk_user);
 	hosts_allow_table = saved_allow;
 	hosts_deny_table = saved_deny;
 	return ok ? 1 : 0;
