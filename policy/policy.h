@@ -85,7 +85,26 @@ struct policy;
 int policy_new(const struct policy_config *cfg, struct policy **out);
 void policy_free(struct policy *p);
 
-/* The one decision function; used for real requests and for -X. */
+/*
+ * The one decision function; used for real requests and for -X.
+ * Evaluates POLICY.md B.4 in order and stops at the first failing layer;
+ * d->layers records every layer consulted (see policy/explain.h for the
+ * names).  d->rule/file/line: the failing layer's rule on deny; on allow
+ * the first configured allow rule that admitted the request, else
+ * "default" with file NULL.  d->file and layer files point into p (or
+ * into s->key for key options): valid while those live.  Never allocates;
+ * does no I/O (XXX: except getservbyname for a service name in a key's
+ * permitopen=/permitlisten=, which arrive per subject and are parsed
+ * here into stack buffers).
+ *
+ * tcpip-forward with port 0 (Decision 4): the first call (allocated_port
+ * 0) judges everything it can and, if allowed, sets d->port_deferred and
+ * the bind mapping; the daemon binds, puts the kernel's port into
+ * r->allocated_port and calls again.  That second answer is final (the
+ * port rules and the privileged-port rule judge the allocated port,
+ * PermitListen still the requested 0); on deny, close the listener and
+ * reply REQUEST_FAILURE.
+ */
 void policy_decide(const struct policy *p, const struct pc_subject *s,
     const struct pc_request *r, struct pc_decision *d);
 

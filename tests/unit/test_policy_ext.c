@@ -222,6 +222,23 @@ static const struct ext_case ext_cases[] = {
 	{ "root: allow 0..1 at 1", 0, { L(ALLOW_PORT) = "0..1" }, 0, NULL,
 	  PC_LISTEN, "localhost", 1, 0, NULL, true, false, NULL, 0, NULL },
 
+	/* ---- Decision 3: repeated lines accumulate, each entry keeps
+	 * its own FILE:LINE ------------------------------------------- */
+	{ "port lines accumulate", 0, { L(ALLOW_PORT) = "3000 ; 4000" }, U,
+	  NULL, PC_LISTEN, "localhost", 4000, 0, NULL, true, false,
+	  "AllowForwardingPort 4000", 116, NULL },
+	{ "deny to lines accumulate", 0,
+	  { L(DENY_TO) = "a:1 ; b:2 ; c:3" }, U, NULL, PC_OPEN, "C", 3, 0,
+	  NULL, false, false, "DenyForwardingTo c:3", 219, "ForwardingTo" },
+	{ "user lines accumulate", 0,
+	  { L(ALLOW_USERS) = "bob ; carol,alice" }, U, NULL, PC_OPEN, "h", 1,
+	  0, NULL, true, false, "AllowTcpForwardingForUsers alice", 112,
+	  NULL },
+	{ "failing allow list is cited at its first line", 0,
+	  { L(ALLOW_PORT) = "3000 ; 4000" }, U, NULL, PC_LISTEN, "localhost",
+	  5000, 0, NULL, false, false, "AllowForwardingPort 3000 4000", 16,
+	  "ForwardingPort" },
+
 	/* ---- Decision 7: privileged listen ports -------------------- */
 	{ "user: listen 1", 0, { NULL }, U, NULL, PC_LISTEN, "localhost", 1,
 	  0, NULL, false, false, "port 1 < 1024 needs uid 0", 0,

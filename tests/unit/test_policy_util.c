@@ -15,6 +15,7 @@ tp_build(struct tp *t, const struct tp_cfg *c)
 	const struct strlist **dst[TP_NLISTS];
 	char buf[1024], *save, *w;
 	size_t i;
+	int line;
 
 	memset(t, 0, sizeof(*t));
 	for (i = 0; i < TP_NLISTS; i++) {
@@ -22,10 +23,14 @@ tp_build(struct tp *t, const struct tp_cfg *c)
 			continue;
 		}
 		snprintf(buf, sizeof(buf), "%s", c->lists[i]);
+		line = TP_LINE_BASE + (int)i;
 		for (w = strtok_r(buf, " ", &save); w != NULL;
 		    w = strtok_r(NULL, " ", &save)) {
-			strlist_add(&t->lists[i], w, TP_FILE,
-			    TP_LINE_BASE + (int)i);
+			if (strcmp(w, TP_NEXT_LINE) == 0) {
+				line += 100;
+				continue;
+			}
+			strlist_add(&t->lists[i], w, TP_FILE, line);
 		}
 	}
 	if (c->atf == TP_ATF_DEFAULT) {

@@ -13,7 +13,9 @@
 #define TP_FILE "test.conf"
 
 /* Lists are space-separated words, all on one line of TP_FILE:
- * line TP_LINE_BASE + index in this order. */
+ * line TP_LINE_BASE + index in this order; the word TP_NEXT_LINE moves
+ * the following words 100 lines down (a repeated keyword line). */
+#define TP_NEXT_LINE ";"
 enum tp_list {
 	TP_PERMIT_OPEN, TP_PERMIT_LISTEN,
 	TP_ALLOW_USERS, TP_DENY_USERS, TP_ALLOW_GROUPS, TP_DENY_GROUPS,
