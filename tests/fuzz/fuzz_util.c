@@ -51,6 +51,12 @@ fuzz_copy(const uint8_t *p, size_t len)
 }
 
 char *
+fuzz_strndup(const uint8_t *p, size_t len)
+{
+	return fuzz_copy(p, len);
+}
+
+char *
 fuzz_field(struct fuzz_in *in, char sep)
 {
 	const uint8_t *end;

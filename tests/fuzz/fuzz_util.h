@@ -21,6 +21,8 @@ uint8_t fuzz_byte(struct fuzz_in *in);
  * NUL-terminated string of exactly that length + 1, so that ASan sees any
  * read past its end.  Never NULL; "" once the input is used up. */
 char *fuzz_field(struct fuzz_in *in, char sep);
+/* A malloc'ed copy of p[0..len) as a string, cut at the first NUL. */
+char *fuzz_strndup(const uint8_t *p, size_t len);
 /* The rest of the input as one malloc'ed string (embedded NULs cut it). */
 char *fuzz_rest(struct fuzz_in *in);
 /* A malloc'ed buffer of exactly len bytes (len >= 1) for an output

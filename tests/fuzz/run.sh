@@ -108,13 +108,16 @@ if [ ! -x "$SRC/configure" ]; then
 	(cd "$SRC" && flock /tmp/pc-build.lock autoreconf -fi) >"$B/logs/autoreconf.log" 2>&1 ||
 		die "autoreconf failed, see $B/logs/autoreconf.log"
 fi
-if [ ! -f "$B/conf/config.h" ] || [ "$SRC/configure" -nt "$B/conf/config.h" ] ||
-	[ "$SRC/config.h.in" -nt "$B/conf/config.h" ]; then
+# (config.status leaves an unchanged config.h alone: compare with a stamp)
+if [ ! -f "$B/conf/config.h" ] || [ ! -f "$B/conf/stamp" ] ||
+	[ "$SRC/configure" -nt "$B/conf/stamp" ] ||
+	[ "$SRC/config.h.in" -nt "$B/conf/stamp" ]; then
 	echo "fuzz: configure (config.h only) in $B/conf"
 	(cd "$B/conf" && CC=$FUZZ_CC "$SRC/configure" --quiet) \
 		>"$B/logs/configure.log" 2>&1 ||
 		die "configure failed, see $B/logs/configure.log"
 	[ -f "$B/conf/config.h" ] || die "configure made no config.h"
+	touch "$B/conf/stamp"
 fi
 
 # ---- compiling ---------------------------------------------------------------
