@@ -374,7 +374,7 @@ chk_mask(const char *w, char **norm, char *err, size_t errlen)
 	if (end == w || *end != '\0' || v < 0 || v > 0777 || *w == '-' ||
 	    *w == '+' || isspace((unsigned char)*w))
 		return chk_err(err, errlen, "Invalid StreamLocalBindMask %s", w);
-	*norm = xasprintf("%04lo", v);
+	*norm = xasprintf("0%lo", v);	/* as OpenSSH -T prints it */
 	return 0;
 }
 
@@ -388,11 +388,7 @@ chk_userpat(const char *w, char **norm, char *err, size_t errlen)
 static int
 chk_grouppat(const char *w, char **norm, char *err, size_t errlen)
 {
-	/* XXX pattern_group_validate() is not in the committed pattern.h
-	 * yet: a group pattern is a non-empty glob without '!' here. */
-	if (*w == '\0' || *w == '!')
-		return chk_err(err, errlen, "invalid group pattern \"%s\"", w);
-	return 0;
+	return pattern_group_validate(w, err, errlen) == 0 ? 0 : PC_ERR_INVAL;
 }
 
 static int
@@ -442,7 +438,8 @@ const struct cfg_check cfg_chk_command = {
 const struct cfg_check cfg_chk_addendum = {
 	chk_addendum, NULL, 0, 0, 0, CFG_CHK_LINE | CFG_CHK_NONE };
 const struct cfg_check cfg_chk_algos = { chk_algos, NULL, 0, 0, 1, 0 };
-const struct cfg_check cfg_chk_ipqos = { chk_ipqos, NULL, 0, 0, 2, 0 };
+const struct cfg_check cfg_chk_ipqos = {
+	chk_ipqos, NULL, 0, 0, 2, CFG_CHK_PAIR };
 const struct cfg_check cfg_chk_rekey = { NULL, chk_rekey_line, 0, 0, 2, 0 };
 const struct cfg_check cfg_chk_time_none = {
 	chk_time_none, NULL, 0, 0, 1, CFG_CHK_NONE };

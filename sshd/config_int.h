@@ -47,6 +47,7 @@ struct cfg_enum {
 #define CFG_CHK_COMMAS		0x04	/* LIST: commas separate entries too */
 #define CFG_CHK_NONE_ALONE	0x08	/* LIST: "none" only as the only word */
 #define CFG_CHK_ANY_NONE	0x10	/* "any"/"none" (exact) only alone */
+#define CFG_CHK_PAIR		0x20	/* STR: one word means it twice */
 struct cfg_check {
 	/* Validate one word; *norm: a normalized copy to store instead
 	 * (malloc'ed), or left NULL.  0 or PC_ERR_INVAL with err. */

@@ -57,6 +57,9 @@ static const struct cfg_enum_name cfg_names_gw[] = {
 static const char *
 cfg_print_level(int v)
 {
+	/* OpenSSH -T says DEBUG for DEBUG1 */
+	if (v == LOG_LEVEL_DEBUG1)
+		return "DEBUG";
 	return log_level_name((enum log_level)v);
 }
 

@@ -40,6 +40,8 @@ val_uint(const char *s, int *v)
 	long long n = 0;
 	const char *p;
 
+	if (*s == '+')
+		s++;	/* strtonum() in OpenSSH takes a sign */
 	if (*s == '\0')
 		return PC_ERR_INVAL;
 	for (p = s; *p != '\0'; p++) {
@@ -298,6 +300,11 @@ val_str(const struct cfg_kwdef *kw, char *const *av, int ac,
 		    errlen)) != 0)
 			goto out;
 		words[i] = norm != NULL ? norm : xstrdup(av[i]);
+	}
+	if ((chk->flags & CFG_CHK_PAIR) && ac == 1) {
+		/* IPQoS x: interactive and bulk both x (OpenSSH) */
+		v->s = xasprintf("%s %s", words[0], words[0]);
+		goto out;
 	}
 	v->s = val_join(words, ac);
 out:
