@@ -79,6 +79,21 @@ session_exec_lift(int fd)
 	return fcntl(fd, F_DUPFD, STDERR_FILENO + 1);
 }
 
+/*
+ * glibc reserves two real-time signals (32, 33) and refuses to change
+ * them, but an ignored disposition inherited from whoever started the
+ * daemon would still reach the user's program.  A zeroed kernel sigaction
+ * is SIG_DFL, no flags, empty mask whatever the architecture's layout.
+ */
+static void
+session_exec_default_raw(int sig)
+{
+	unsigned long ksa[8];
+
+	memset(ksa, 0, sizeof(ksa));
+	(void)syscall(SYS_rt_sigaction, sig, ksa, NULL, (NSIG - 1 + 7) / 8);
+}
+
 static void __attribute__((noreturn))
 session_exec_child(const struct session_spawn *sp, char *const argv[],
     int in, int out, int err)
@@ -90,7 +105,9 @@ session_exec_child(const struct session_spawn *sp, char *const argv[],
 	/* The daemon ignores SIGPIPE and may block signals; an ignored
 	 * disposition and the mask survive execve. */
 	for (sig = 1; sig < NSIG; sig++) {
-		(void)signal(sig, SIG_DFL);
+		if (signal(sig, SIG_DFL) == SIG_ERR && errno == EINVAL) {
+			session_exec_default_raw(sig);
+		}
 	}
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
