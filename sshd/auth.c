@@ -106,6 +106,14 @@ auth_disconnect(struct conn *c, const char *reason)
 		 * goes nowhere, and conn.c's loop sees the closed session.
 		 */
 		ssh_session_set_disconnect_message(c->session, reason);
+		/*
+		 * In the callback of a read, libssh has not yet noticed that
+		 * the socket is writable again (POLLOUT is handled after
+		 * POLLIN), so ssh_disconnect() would queue the DISCONNECT
+		 * and drop it with the socket.  We know it is writable: the
+		 * client is waiting for our answer.
+		 */
+		ssh_set_fd_towrite(c->session);
 		ssh_disconnect(c->session);
 	}
 }
