@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Privilege separation (DESIGN.md 'Process model'): the process serving
+# alice runs as alice with her groups and no capabilities, is not
+# dumpable, its privileged parent (the monitor) stays root, and a
+# forwarded connection's socket belongs to alice.
+. "$(dirname "$0")/lib.sh"
+pc_init
+pc_authorize alice
+pc_config </dev/null
+pc_start_daemon
+
+# The shell's parent is the session process.
+st=$(pc_ssh alice 'cat /proc/$PPID/status; echo PPID=$PPID') ||
+	pc_fail "ssh alice failed"
+field() { printf '%s\n' "$st" | awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ /, ""); print }'; }
+uids=$(field Uid)
+gids=$(field Gid)
+[ "$(echo $uids)" = "20001 20001 20001 20001" ] ||
+	pc_fail "session process uids: expected 20001 x4, got '$uids'"
+[ "$(echo $gids)" = "20001 20001 20001 20001" ] ||
+	pc_fail "session process gids: expected 20001 x4, got '$gids'"
+case " $(field Groups) " in
+*" 20010 "*) ;;
+*) pc_fail "supplementary group fwdusers (20010) missing: '$(field Groups)'" ;;
+esac
+[ "$(field CapEff)" = 0000000000000000 ] ||
+	pc_fail "session process has capabilities: CapEff=$(field CapEff)"
+[ "$(field CapPrm)" = 0000000000000000 ] ||
+	pc_fail "session process can regain capabilities: CapPrm=$(field CapPrm)"
+spid=${st##*PPID=}
+
+# Not dumpable: /proc/PID/environ of a non-dumpable process is owned by
+# root even though the process runs as alice.  Checked from outside while
+# a session is open.
+pc_bg pc_ssh alice 'sleep 30' </dev/null >/dev/null
+pc_wait_log "Starting session: command for alice"
+sess=
+find_session() {
+	local p
+	for p in $(pgrep -f -- "-f $T/sshd_config" || true); do
+		[ "$p" = "$PC_DAEMON_PID" ] && continue
+		if awk '/^Uid:/ { exit !($2 == 20001) }' "/proc/$p/status" 2>/dev/null &&
+		    [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$PORTCULLISD")" ]; then
+			sess=$p
+			return 0
+		fi
+	done
+	return 1
+}
+pc_wait_for find_session || pc_fail "no portcullisd process runs as alice"
+owner=$(stat -c %u "/proc/$sess/environ")
+[ "$owner" = 0 ] ||
+	pc_fail "session process $sess is dumpable (/proc/$sess/environ owned by $owner)"
+mon=$(awk '/^PPid:/ {print $2}' "/proc/$sess/status")
+muid=$(awk '/^Uid:/ {print $2}' "/proc/$mon/status")
+[ "$muid" = 0 ] || pc_fail "the monitor ($mon) runs as uid $muid, expected root"
+[ "$(readlink "/proc/$mon/exe")" = "$(readlink -f "$PORTCULLISD")" ] ||
+	pc_fail "the session process's parent $mon is not portcullisd"
+
+# A forwarded connection's socket belongs to alice.
+pc_tcp_echo
+echo_port=$PC_TCP_PORT
+lport=$(pc_free_port)
+pc_bg pc_ssh alice -N -o ExitOnForwardFailure=yes -L "$lport:127.0.0.1:$echo_port"
+pc_wait_for pc_tcp_probe 127.0.0.1 "$lport" || pc_fail "-L port never opened"
+exec 7<>"/dev/tcp/127.0.0.1/$lport"
+owned_by_alice() {
+	ss -tneH state established "( dport = :$echo_port )" 2>/dev/null |
+		grep -q "uid:20001"
+}
+pc_wait_for owned_by_alice ||
+	pc_fail "the forwarded socket to :$echo_port is not owned by uid 20001: $(ss -tneH "( dport = :$echo_port )")"
+exec 7>&-
+pc_pass
