@@ -1,6 +1,7 @@
 # sshd/config.mk: the sshd_config parser (sshd/config*.c).
 config_sources = \
 	sshd/config.c sshd/config.h sshd/config_keywords.h sshd/config_int.h \
+	sshd/config_apply.c \
 	sshd/config_table.c \
 	sshd/config_check.c \
 	sshd/config_value.c \

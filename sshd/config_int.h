@@ -95,6 +95,15 @@ void cfg_value_free(struct cfg_value *v);
 const char *cfg_enum_text(const struct cfg_kwdef *kw, int value);
 int cfg_time_parse(const char *s, int *secs);
 
+/* config.c */
+int cfg_argv_split(const char *s, char ***avp, int *acp);
+void cfg_argv_free(char **av, int ac);
+
+/* config_apply.c */
+/* Global settings of c from its directives and the defaults; the number
+ * of errors (logged as FILE:LINE: message). */
+int cfg_build_global(struct config *c, const char *name);
+
 /* config_match.c: one Match line */
 enum cfg_crit_kind {
 	CFG_CRIT_ALL, CFG_CRIT_USER, CFG_CRIT_GROUP, CFG_CRIT_HOST,
@@ -128,5 +137,24 @@ int cfg_match_eval(const struct cfg_cond *cond,
 void cfg_match_groups_free(struct cfg_match_groups *grp);
 void cfg_cond_free(struct cfg_cond *cond);
 
+/* One directive: its value, where it was written, the Match condition it
+ * sits under. */
+struct cfg_dir {
+	int kw;			/* index in cfg_kwdefs */
+	struct cfg_value val;
+	struct pc_src src;
+	int cond;		/* Match condition, -1: global section */
+	bool global_too;	/* under "Match All": global and Match */
+};
+
+struct config {
+	char **files;		/* interned names: pc_src.file points here */
+	size_t nfiles;
+	struct cfg_dir *dirs;
+	size_t ndirs;
+	struct cfg_cond *conds;
+	size_t nconds;
+	struct servconf global;
+};
 
 #endif
