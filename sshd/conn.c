@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,9 +84,57 @@ conn_peer(struct conn *c)
 	    addr_from_sockaddr((struct sockaddr *)&ss, sl, &a,
 	    &c->local_port) == PC_OK)
 		addr_ntop(&a, c->local_addr, sizeof(c->local_addr));
-	/* XXX UseDNS (reverse lookup verified forward) is not implemented:
-	 * Host criteria and user@host patterns see the address. */
 	c->client_host = xstrdup(c->client_addr);
+}
+
+/*
+ * UseDNS yes: the client's name for Match Host, user@host patterns and
+ * from=, accepted only if it maps back to the address (as OpenSSH's
+ * remote_hostname()); otherwise the address is used.  Runs before
+ * authentication, under LoginGraceTime.
+ */
+static void
+conn_use_dns(struct conn *c)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char name[NI_MAXHOST], num[NI_MAXHOST];
+	bool confirmed = false;
+	size_t i;
+
+	if (getpeername(c->sock, (struct sockaddr *)&ss, &sl) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, sl, name, sizeof(name), NULL,
+	    0, NI_NAMEREQD) != 0)
+		return;
+	for (i = 0; name[i] != '\0'; i++) {
+		if (name[i] >= 'A' && name[i] <= 'Z')
+			name[i] = (char)(name[i] - 'A' + 'a');
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(name, NULL, &hints, &res) != 0) {
+		log_info("reverse mapping checking getaddrinfo for %s [%s] "
+		    "failed.", name, c->client_addr);
+		return;
+	}
+	for (ai = res; ai != NULL && !confirmed; ai = ai->ai_next) {
+		struct pc_addr a;
+		int port;
+
+		if (addr_from_sockaddr(ai->ai_addr, ai->ai_addrlen, &a,
+		    &port) == PC_OK && addr_ntop(&a, num, sizeof(num)) != NULL &&
+		    strcmp(num, c->client_addr) == 0)
+			confirmed = true;
+	}
+	freeaddrinfo(res);
+	if (!confirmed) {
+		log_info("Address %s maps to %s, but this does not map back "
+		    "to the address.", c->client_addr, name);
+		return;
+	}
+	free(c->client_host);
+	c->client_host = xstrdup(name);
 }
 
 /* Tell the listener we no longer count for MaxStartups. */
@@ -343,6 +392,9 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 	conn_peer(c);
 	log_verbose("Connection from %s port %d on %s port %d",
 	    c->client_addr, c->client_port, c->local_addr, c->local_port);
+
+	if (d->global.use_dns)
+		conn_use_dns(c);
 
 	/* Pre-authentication settings: Match Address/LocalPort/... */
 	memset(&ci, 0, sizeof(ci));
