@@ -146,9 +146,11 @@ cfg_argv_split(const char *s, char ***avp, int *acp)
 			    s[i + 1] == '"' || s[i + 1] == '\\' ||
 			    (quote == 0 && s[i + 1] == ' '))) {
 				arg[j++] = s[++i];
-			} else if (quote == 0 && (s[i] == ' ' || s[i] == '\t')) {
+			} else if (quote == 0 && (s[i] == ' ' ||
+			    s[i] == '\t')) {
 				break;
-			} else if (quote == 0 && (s[i] == '"' || s[i] == '\'')) {
+			} else if (quote == 0 && (s[i] == '"' ||
+			    s[i] == '\'')) {
 				quote = s[i];
 			} else if (quote != 0 && s[i] == quote) {
 				quote = 0;

@@ -31,11 +31,22 @@ enum { CFG_TUN_NO = 0, CFG_TUN_YES, CFG_TUN_POINTOPOINT, CFG_TUN_ETHERNET };
 
 struct cfg_subsystem {
 	char *name;
-	char *command;		/* command line as written (may have args) */
+	char *command;		/* command and arguments, as written */
 	struct pc_src src;
 };
 
-/* Effective settings: the table's fields, then the SPECIAL ones. */
+/*
+ * Effective settings: the table's fields, then the SPECIAL ones.  Every
+ * scalar has <field>_src (FILE:LINE; file NULL for the built-in default);
+ * list entries carry their own src.  STR fields whose "none" means unset
+ * in OpenSSH (Banner, ForceCommand, ChrootDirectory, PidFile, ModuliFile,
+ * XAuthLocation, HostKeyAgent, RDomain, VersionAddendum, RevokedKeys,
+ * TrustedUserCAKeys, AuthorizedKeysCommand[User],
+ * AuthorizedPrincipalsFile, AuthorizedPrincipalsCommand[User],
+ * UnusedConnectionTimeout) are NULL then; -T prints NULL as "none".
+ * Port and the port of ListenAddress are stored in decimal; Tectia lists
+ * have one entry per user/group (commas split).
+ */
 struct servconf {
 #define CFG_KW_FIELD_FLAG(f) CFG_CTYPE_FLAG f; struct pc_src f##_src;
 #define CFG_KW_FIELD_INT(f) CFG_CTYPE_INT f; struct pc_src f##_src;
@@ -76,7 +87,7 @@ struct config;	/* parsed file(s): global section + Match blocks */
 
 /* Bounds on hostile input (fuzzing, a runaway Include). */
 #define CONFIG_MAX_LINE		65536	/* bytes in one line */
-#define CONFIG_MAX_FILE		(4 * 1024 * 1024)	/* bytes in one file */
+#define CONFIG_MAX_FILE		(4 * 1024 * 1024) /* bytes in a file */
 #define CONFIG_MAX_DEPTH	16	/* nested Include levels (OpenSSH) */
 #define CONFIG_MAX_FILES	1024	/* files read by one load */
 #define CONFIG_MAX_DIRECTIVES	100000	/* directives in one load */
@@ -111,8 +122,9 @@ const struct servconf *config_global(const struct config *c);
  * accumulate and replace the global list).  ci NULL: no Match at all (the
  * global settings).  A criterion that needs user/groups never matches
  * while ci->user is NULL; one that needs an address/port never matches
- * while that is unknown.  The copy's FILE pointers stay valid while c
- * lives.  0 or PC_ERR_*. */
+ * while that is unknown; Host uses ci->addr when ci->host is NULL.
+ * *out is overwritten (not freed first; servconf_free() it).  Its FILE
+ * pointers stay valid while c lives.  0 or PC_ERR_*. */
 int config_resolve(const struct config *c, const struct cfg_conn_info *ci,
     struct servconf *out);
 /* Deep copy (FILE pointers shared, valid while the config lives). */

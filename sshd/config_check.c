@@ -373,7 +373,8 @@ chk_mask(const char *w, char **norm, char *err, size_t errlen)
 	v = strtol(w, &end, 8);
 	if (end == w || *end != '\0' || v < 0 || v > 0777 || *w == '-' ||
 	    *w == '+' || isspace((unsigned char)*w))
-		return chk_err(err, errlen, "Invalid StreamLocalBindMask %s", w);
+		return chk_err(err, errlen, "Invalid StreamLocalBindMask %s",
+		    w);
 	*norm = xasprintf("0%lo", v);	/* as OpenSSH -T prints it */
 	return 0;
 }

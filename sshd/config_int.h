@@ -42,12 +42,12 @@ struct cfg_enum {
 };
 
 /* Value syntax of one keyword (the table's check column). */
-#define CFG_CHK_LINE		0x01	/* STR: rest of the line as written */
-#define CFG_CHK_NONE		0x02	/* STR: "none" (any case) -> NULL */
-#define CFG_CHK_COMMAS		0x04	/* LIST: commas separate entries too */
-#define CFG_CHK_NONE_ALONE	0x08	/* LIST: "none" only as the only word */
-#define CFG_CHK_ANY_NONE	0x10	/* "any"/"none" (exact) only alone */
-#define CFG_CHK_PAIR		0x20	/* STR: one word means it twice */
+#define CFG_CHK_LINE	0x01	/* STR: rest of the line as written */
+#define CFG_CHK_NONE	0x02	/* STR: "none" (any case) -> NULL */
+#define CFG_CHK_COMMAS	0x04	/* LIST: commas separate entries */
+#define CFG_CHK_NONE_ALONE 0x08	/* LIST: "none" only as the only word */
+#define CFG_CHK_ANY_NONE 0x10	/* "any"/"none" (exact) only alone */
+#define CFG_CHK_PAIR	0x20	/* STR: one word means it twice */
 struct cfg_check {
 	/* Validate one word; *norm: a normalized copy to store instead
 	 * (malloc'ed), or left NULL.  0 or PC_ERR_INVAL with err. */
@@ -69,7 +69,7 @@ struct cfg_kwdef {
 	const struct cfg_check *chk;
 	const struct cfg_enum *enm;
 	size_t off;		/* offset of the value in struct servconf */
-	size_t srcoff;		/* offset of its pc_src, SIZE_MAX if none */
+	size_t srcoff;		/* offset of its pc_src; SIZE_MAX: none */
 };
 
 /* Index of every keyword in cfg_kwdefs[]. */
@@ -117,7 +117,7 @@ struct cfg_crit {
 struct cfg_cond {
 	struct cfg_crit *crit;
 	size_t ncrit;
-	int parent;		/* enclosing Match (Include inside Match), -1 */
+	int parent;		/* Match around an Include of it; -1 */
 	bool bad;		/* did not parse: never matches */
 	bool uncond;		/* "Match All" here and in every parent */
 	struct pc_src src;
@@ -148,7 +148,7 @@ struct cfg_dir {
 };
 
 struct config {
-	char **files;		/* interned names: pc_src.file points here */
+	char **files;		/* interned names (pc_src.file) */
 	size_t nfiles;
 	struct cfg_dir *dirs;
 	size_t ndirs;

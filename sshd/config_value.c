@@ -279,7 +279,8 @@ val_str(const struct cfg_kwdef *kw, char *const *av, int ac,
 	int i, r = 0;
 
 	if (chk->flags & CFG_CHK_LINE) {
-		if ((chk->flags & CFG_CHK_NONE) && strcasecmp(rest, "none") == 0)
+		if ((chk->flags & CFG_CHK_NONE) &&
+		    strcasecmp(rest, "none") == 0)
 			return 0;
 		norm = NULL;
 		if (chk->word != NULL && (r = chk->word(rest, &norm, err,

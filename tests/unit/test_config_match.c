@@ -292,8 +292,9 @@ test_match_criteria(void **state)
 		ci.lport = crit[i].lport;
 		assert_int_equal(config_resolve(c, &ci, &s), 0);
 		if ((s.max_sessions == 1) != crit[i].want)
-			fail_msg("Match %s (row %zu): expected %s", crit[i].match,
-			    i, crit[i].want ? "a match" : "no match");
+			fail_msg("Match %s (row %zu): expected %s",
+			    crit[i].match, i, crit[i].want ? "a match" :
+			    "no match");
 		servconf_free(&s);
 		config_free(c);
 		free(text);
@@ -444,7 +445,8 @@ test_hostile(void **state)
 		"Include \"\"", "Match Address ,", "Match User a,,b",
 		"LoginGraceTime 99999999999999999999w",
 		"LoginGraceTime 3000000000", "MaxSessions 2147483648",
-		"ForceCommand \"", "VersionAddendum #", "StreamLocalBindMask -1",
+		"ForceCommand \"", "VersionAddendum #",
+		"StreamLocalBindMask -1",
 		"IPQoS 0x100", "RekeyLimit 99999999999999999999",
 	};
 	struct config *c;
@@ -470,8 +472,8 @@ test_hostile(void **state)
 	/* random bytes from a small alphabet that hits the tokenizer */
 	for (i = 0; i < 3000; i++) {
 		static const char alpha[] = "Port Match User ListenAddress "
-		    "PermitOpen AllowForwardingTo =\"'\\#,:[]!*?/ \t\n0123456789"
-		    "abcAll";
+		    "PermitOpen AllowForwardingTo =\"'\\#,:[]!*?/ \t\n"
+		    "0123456789abcAll";
 		len = (size_t)rand_r(&seed) % 200;
 		for (j = 0; j < len; j++)
 			buf[j] = alpha[(size_t)rand_r(&seed) %

@@ -92,7 +92,8 @@ tu_dump_has(const struct servconf *s, const char *line)
 	for (p = d; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
 		if (*p == '\n')
 			p++;
-		if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == '\0')) {
+		if (strncmp(p, line, n) == 0 &&
+		    (p[n] == '\n' || p[n] == '\0')) {
 			found = true;
 			break;
 		}
