@@ -161,7 +161,7 @@ match_lookup_groups(const char *user, struct cfg_match_groups *grp)
 {
 	struct passwd *pw;
 	struct group *gr;
-	gid_t *gids = NULL;
+	gid_t *gids = NULL, gid;
 	int n = 64, i, k = 0;
 
 	grp->looked_up = true;
@@ -170,9 +170,10 @@ match_lookup_groups(const char *user, struct cfg_match_groups *grp)
 		    user);
 		return;
 	}
+	gid = pw->pw_gid;	/* NSS may reuse pw's storage below */
 	for (;;) {
 		gids = xreallocarray(gids, (size_t)n, sizeof(*gids));
-		if (getgrouplist(user, pw->pw_gid, gids, &n) >= 0)
+		if (getgrouplist(user, gid, gids, &n) >= 0)
 			break;
 		if (n <= 0 || n > MATCH_MAX_GROUPS) {
 			free(gids);
