@@ -58,6 +58,10 @@ pc_wait_for grep -qx "close alice uid=0" "$T/session.log" ||
 	pc_fail "PAM session not closed as root: $(cat "$T/session.log" 2>/dev/null)"
 grep -qx "open alice uid=0" "$T/session.log" ||
 	pc_fail "PAM session not opened as root: $(cat "$T/session.log")"
+# the session module's pam_putenv reaches the user's environment
+out=$(ask alice password 'echo "env=$PC_PAM_TEST"') ||
+	pc_fail "second password login failed"
+pc_expect_eq env=1 "$out"
 
 echo wrong >"$T/answer_pw"
 if ask alice password true 2>/dev/null; then
@@ -111,7 +115,7 @@ if ask alice password true 2>/dev/null; then
 	pc_fail "PasswordAuthentication no: a password login worked"
 fi
 n=$(pc_log_count -F "Accepted password for alice")
-pc_expect_eq 1 "$n" "password logins accepted in total"
+pc_expect_eq 2 "$n" "password logins accepted in total"
 
 # ---- keyboard-interactive, two prompts ---------------------------------------
 for rounds in 1 2; do

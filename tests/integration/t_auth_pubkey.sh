@@ -112,6 +112,7 @@ if pc_ssh alice true 2>/dev/null; then
 	pc_fail "StrictModes: a group-writable ~/.ssh was accepted"
 fi
 pc_wait_log -F "Authentication refused: bad ownership or modes for directory $T/home/alice/.ssh"
+chmod 700 "$T/home/alice/.ssh"
 
 # ... and with StrictModes no the same files are fine, and so is a file
 # outside the home directory (under /tmp, which StrictModes refuses).
@@ -127,4 +128,32 @@ out=$(pc_ssh alice echo lax) || pc_fail "StrictModes no: alice was refused"
 pc_expect_eq lax "$out"
 out=$(pc_ssh bob echo outside) || pc_fail "StrictModes no: bob's key in $T/keys.d/bob was refused"
 pc_expect_eq outside "$out"
+
+# 7. PubkeyAcceptedAlgorithms and PubkeyAuthentication, also per Match.
+pc_stop_daemon
+: >"$T/home/bob/.ssh/authorized_keys"
+pc_authorize bob
+pc_userkey alice ecdsa alice_ecdsa
+pc_authorize -k alice_ecdsa alice
+pc_config <<'EOF'
+PubkeyAcceptedAlgorithms ecdsa-sha2-nistp256
+Match User bob
+	PubkeyAcceptedAlgorithms ssh-ed25519
+Match User carol
+	PubkeyAuthentication no
+EOF
+pc_start_daemon
+if pc_ssh alice true 2>/dev/null; then
+	pc_fail "PubkeyAcceptedAlgorithms ecdsa-sha2-nistp256: an ed25519 key was accepted"
+fi
+pc_wait_log -F "userauth_pubkey: key type ssh-ed25519 not in PubkeyAcceptedAlgorithms"
+out=$(pc_ssh alice -i "$T/keys/alice_ecdsa" echo ecdsa) ||
+	pc_fail "PubkeyAcceptedAlgorithms ecdsa-sha2-nistp256: the ECDSA key was refused"
+pc_expect_eq ecdsa "$out"
+out=$(pc_ssh bob echo match) || pc_fail "Match User bob: PubkeyAcceptedAlgorithms ssh-ed25519 not applied"
+pc_expect_eq match "$out"
+if pc_ssh carol -i "$T/keys/carol2" true 2>/dev/null; then
+	pc_fail "Match User carol: PubkeyAuthentication no did not apply"
+fi
+pc_wait_log -F "Failed publickey for carol from 127.0.0.1 port"
 pc_pass
