@@ -666,9 +666,11 @@ auth_keys_find(struct conn *c, ssh_key key, struct key_opts *opts)
 		}
 		auth_keys_restore(&ids);
 		if (r == PC_OK) {
-			log_verbose("Accepted key %s found at %s:%d",
-			    ssh_key_type_to_char(ssh_key_type(key)), path,
+			char *d = auth_keys_describe(c, key);
+
+			log_verbose("Accepted key %s found at %s:%d", d, path,
 			    opts->line);
+			free(d);
 		}
 		free(path);
 	}
