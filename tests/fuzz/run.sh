@@ -306,7 +306,10 @@ for t in "${targets[@]}"; do
 	ready+=("$t")
 done
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+# quarantine 32 MB instead of 256: an input allocates well under 1 MB, so
+# use-after-free within an input is still caught, and the fuzzers run two
+# to three times faster (fresh quarantine pages cost page faults)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1:quarantine_size_mb=32}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # ---- recorded reproducers ----------------------------------------------------
