@@ -6,6 +6,19 @@
 pc_init
 
 mb=${PC_SESSION_MB:-256}
+# Peak RSS says something only about a plain build: ASan's quarantine and
+# shadow memory, or valgrind, dwarf what the relay holds.
+check_rss=yes
+if [ -n "${PC_DAEMON_WRAPPER:-}" ] ||
+	ldd "$PORTCULLISD" 2>/dev/null | grep -q libasan; then
+	check_rss=no
+fi
+rss_ok() {
+	# $1 kB, $2 what
+	[ -n "$1" ] || pc_fail "no VmHWM for the $2"
+	[ "$check_rss" = no ] || [ "$1" -lt 65536 ] ||
+		pc_fail "session process peak RSS $1 kB for a $mb MiB $2"
+}
 pc_authorize alice
 pc_config </dev/null
 pc_start_daemon
@@ -21,19 +34,13 @@ pc_expect_eq "$want" "$got" "SHA-256 of $mb MiB through ssh cat"
 out=$(pc_ssh alice 'sha256sum | cut -d" " -f1; grep VmHWM /proc/$PPID/status' \
 	<"$T/data")
 pc_expect_eq "$want" "$(sed -n 1p <<<"$out")" "SHA-256 of $mb MiB uploaded"
-hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' <<<"$out")
-[ -n "$hwm" ] || pc_fail "no VmHWM in '$out'"
-[ "$hwm" -lt 65536 ] ||
-	pc_fail "session process peak RSS ${hwm} kB for a $mb MiB upload"
+rss_ok "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' <<<"$out")" upload
 
 # Download only (the peak RSS goes to stderr).
 got=$(pc_ssh alice "cat $T/data; grep VmHWM /proc/\$PPID/status >&2" \
 	2>"$T/hwm" | sha256sum | cut -d' ' -f1)
 pc_expect_eq "$want" "$got" "SHA-256 of $mb MiB downloaded"
-hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "$T/hwm")
-[ -n "$hwm" ] || pc_fail "no VmHWM in '$(cat "$T/hwm")'"
-[ "$hwm" -lt 65536 ] ||
-	pc_fail "session process peak RSS ${hwm} kB for a $mb MiB download"
+rss_ok "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "$T/hwm")" download
 
 pc_stop_daemon
 pc_pass
