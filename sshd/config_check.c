@@ -327,7 +327,8 @@ static int
 chk_authmethods(const char *w, char **norm, char *err, size_t errlen)
 {
 	static const char *const m[] = { "publickey", "password",
-		"keyboard-interactive", "hostbased", "gssapi-with-mic", NULL };
+		"keyboard-interactive", "hostbased", "gssapi-with-mic", "none",
+		NULL };
 	const char *p = w, *end, *colon;
 	size_t i, n;
 
