@@ -362,7 +362,7 @@ test_quiet(void **state)
 		if (tu_load(quiet[i].text, NULL, NULL, &c) != 0)
 			fail_msg("\"%s\" did not load: %s", quiet[i].text,
 			    tu_log);
-		assert_true(tu_dump_has(config_global(c), quiet[i].line));
+		assert_dump(config_global(c), quiet[i].line);
 		if (quiet[i].warn == NULL && tu_log[0] != '\0')
 			fail_msg("\"%s\" logged: %s", quiet[i].text, tu_log);
 		if (quiet[i].warn != NULL && strstr(tu_log, quiet[i].warn) ==
@@ -388,24 +388,24 @@ test_dump(void **state)
 	    "AcceptEnv A\nAcceptEnv B C\nAddressFamily inet\n"
 	    "PermitRootLogin prohibit-password\n", NULL, NULL, &c), 0);
 	g = config_global(c);
-	assert_true(tu_dump_has(g, "port 22"));
-	assert_true(tu_dump_has(g, "port 2222"));
-	assert_true(tu_dump_has(g, "listenaddress 0.0.0.0:22"));
-	assert_true(tu_dump_has(g, "listenaddress 0.0.0.0:2222"));
+	assert_dump(g, "port 22");
+	assert_dump(g, "port 2222");
+	assert_dump(g, "listenaddress 0.0.0.0:22");
+	assert_dump(g, "listenaddress 0.0.0.0:2222");
 	assert_false(tu_dump_has(g, "listenaddress [::]:22"));
-	assert_true(tu_dump_has(g, "hostkey /a"));
-	assert_true(tu_dump_has(g, "hostkey /b"));
-	assert_true(tu_dump_has(g, "subsystem sftp internal-sftp"));
-	assert_true(tu_dump_has(g, "subsystem x /usr/bin/x -y"));
-	assert_true(tu_dump_has(g, "acceptenv A B C"));
-	assert_true(tu_dump_has(g, "permitrootlogin without-password"));
-	assert_true(tu_dump_has(g, "allowusers none"));
-	assert_true(tu_dump_has(g, "permitopen any"));
-	assert_true(tu_dump_has(g, "logingracetime 120"));
-	assert_true(tu_dump_has(g, "authorizedkeysfile .ssh/authorized_keys "
-	    ".ssh/authorized_keys2"));
-	assert_true(tu_dump_has(g, "persourcemaxstartups none"));
-	assert_true(tu_dump_has(g, "maxstartups 10:30:100"));
+	assert_dump(g, "hostkey /a");
+	assert_dump(g, "hostkey /b");
+	assert_dump(g, "subsystem sftp internal-sftp");
+	assert_dump(g, "subsystem x /usr/bin/x -y");
+	assert_dump(g, "acceptenv A B C");
+	assert_dump(g, "permitrootlogin without-password");
+	assert_dump(g, "allowusers none");
+	assert_dump(g, "permitopen any");
+	assert_dump(g, "logingracetime 120");
+	assert_dump(g, "authorizedkeysfile .ssh/authorized_keys "
+	    ".ssh/authorized_keys2");
+	assert_dump(g, "persourcemaxstartups none");
+	assert_dump(g, "maxstartups 10:30:100");
 	/* every keyword of the table, lower-case, at the start of a line */
 	d = tu_dump(g);
 	for (i = 0; names[i] != NULL; i++) {

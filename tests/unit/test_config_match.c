@@ -415,15 +415,15 @@ test_debian_stock(void **state)
 	assert_non_null(strstr(tu_log, "test.conf:90: X11Forwarding yes is "
 	    "not supported; ignored"));
 	g = config_global(c);
-	assert_true(tu_dump_has(g, "usepam yes"));
-	assert_true(tu_dump_has(g, "kbdinteractiveauthentication no"));
-	assert_true(tu_dump_has(g, "acceptenv LANG LC_*"));
-	assert_true(tu_dump_has(g, "subsystem sftp /usr/lib/openssh/"
-	    "sftp-server"));
-	assert_true(tu_dump_has(g, "printmotd no"));
-	assert_true(tu_dump_has(g, "x11forwarding no"));
+	assert_dump(g, "usepam yes");
+	assert_dump(g, "kbdinteractiveauthentication no");
+	assert_dump(g, "acceptenv LANG LC_*");
+	assert_dump(g, "subsystem sftp /usr/lib/openssh/"
+	    "sftp-server");
+	assert_dump(g, "printmotd no");
+	assert_dump(g, "x11forwarding no");
 	/* from the drop-in, which comes first */
-	assert_true(tu_dump_has(g, "passwordauthentication no"));
+	assert_dump(g, "passwordauthentication no");
 	config_free(c);
 	free(text);
 	free(fixed);

@@ -98,8 +98,6 @@ tu_dump_has(const struct servconf *s, const char *line)
 			break;
 		}
 	}
-	if (!found)
-		fprintf(stderr, "-T has no line \"%s\"\n", line);
 	free(d);
 	return found;
 }

@@ -22,6 +22,10 @@ int tu_load_file(const char *path, const char *const *opts,
 char *tu_dump(const struct servconf *s);
 /* Whether the -T output of s has this exact line. */
 bool tu_dump_has(const struct servconf *s, const char *line);
+#define assert_dump(s, line) do { \
+	if (!tu_dump_has((s), (line))) \
+		fail_msg("-T has no line \"%s\"", (line)); \
+} while (0)
 /* A fresh temporary directory (malloc'ed path) and files in it. */
 char *tu_tmpdir(void);
 void tu_write(const char *dir, const char *name, const char *text);
