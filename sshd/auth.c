@@ -456,8 +456,8 @@ auth_password(struct conn *c, const char *user, const char *password)
 	}
 	if (!c->cfg.password_authentication || !auth_use_pam(c) ||
 	    auth_ctx(c)->name_bad) {
-		/* Without PAM there is no password check at all: checking
-		 * shadow directly is out of scope (README). */
+		/* XXX Without PAM there is no password check at all:
+		 * checking shadow directly is out of scope. */
 		auth_failed(c, "password", NULL, NULL);
 		return SSH_AUTH_DENIED;
 	}

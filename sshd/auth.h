@@ -1,6 +1,23 @@
 /* Authentication (issue: foundation + accounts).  conn.c owns the libssh
  * callback structs and calls these; auth.c owns the rules and the log
- * lines (OpenSSH wording, DESIGN.md 'Logging'). */
+ * lines (OpenSSH wording, DESIGN.md 'Logging').
+ *
+ * Wiring (what conn.c does):
+ *  - server callbacks: password / pubkey / none each call auth_begin(c,
+ *    user, method) first, deny if it returns -1, then
+ *    ssh_set_auth_methods(session, auth_methods(c)) and the matching
+ *    auth_*(); c->authenticated = true when auth_password returns
+ *    SSH_AUTH_SUCCESS, or auth_pubkey returns it with state _VALID;
+ *  - message callback, SSH_REQUEST_AUTH: for keyboard-interactive
+ *    requests that are not responses, auth_begin() as above (return 1 if
+ *    it fails); then auth_handle_message(), whose return value is the
+ *    callback's.  It replies itself and sets c->authenticated on success;
+ *  - after the loop: auth_finish() as root before the privilege split;
+ *    auth_cleanup() in the privileged process at the end.
+ * The per-connection state lives behind c->pam (sshd/auth_int.h).
+ * auth_begin() and the auth_*() functions may end the connection
+ * (ssh_disconnect: MaxAuthTries, user change, PAM account refusal); the
+ * loop then sees a closed session. */
 #ifndef PC_AUTH_H
 #define PC_AUTH_H
 
