@@ -172,10 +172,83 @@ cmd_test() {
 }
 
 # ---- ci-extra: named steps, each a function ci_<name> -----------------------
-CI_STEPS=(distcheck)
+# Add a step: write ci_<name> (return non-zero on failure) and list it here.
+CI_STEPS=(install deb distcheck)
 
+# A scratch directory under build/, emptied first.
+ci_scratch() {
+	rm -rf "$B/ci-$1"
+	mkdir -p "$B/ci-$1"
+	echo "$B/ci-$1"
+}
+
+# `make install` into a staging dir (with the configured prefix): the
+# expected files are there, and the systemd units pass `systemd-analyze
+# verify` against the staged binary.
+ci_install() {
+	local d f unitdir
+	d=$(ci_scratch install)
+	locked make -C "$B" install DESTDIR="$d/root" >/dev/null
+	for f in sbin/portcullisd etc/portcullis/sshd_config etc/pam.d/portcullis \
+		systemd/system/portcullis.service systemd/system/portcullis.socket \
+		man8/portcullisd.8 man5/portcullisd_config.5 \
+		portcullis/hosts.allow.example; do
+		[ -n "$(find "$d/root" -path "*/$f")" ] ||
+			{ echo "not installed: .../$f"; return 1; }
+	done
+	unitdir=$(dirname "$(find "$d/root" -path '*/systemd/system/portcullis.service')")
+	ci_verify_units "$d/root" "${unitdir#"$d/root"}"
+}
+
+# systemd-analyze verify ROOT UNITDIR: the units in ROOT/UNITDIR, with
+# the system's targets copied into ROOT; any message is a failure.
+ci_verify_units() {
+	local root=$1 unitdir=$2 out
+	command -v systemd-analyze >/dev/null ||
+		{ echo "systemd-analyze not found: units not verified"; return 0; }
+	mkdir -p "$root/lib/systemd/system"
+	cp -n /lib/systemd/system/*.target "$root/lib/systemd/system/" 2>/dev/null || true
+	out=$(systemd-analyze verify --man=no --root="$root" \
+		"$unitdir/portcullis.service" "$unitdir/portcullis.socket" 2>&1) || {
+		echo "$out"
+		return 1
+	}
+	[ -z "$out" ] || { echo "$out"; return 1; }
+	echo "systemd-analyze verify: $unitdir/portcullis.{service,socket} OK"
+}
+
+# The .deb, built from the distribution tarball (never in this tree), then
+# its contents and units checked.
+ci_deb() {
+	local d deb
+	d=$(ci_scratch deb)
+	locked make -C "$B" dist-gzip >/dev/null
+	tar -C "$d" -xzf "$B"/portcullis-*.tar.gz
+	(cd "$d"/portcullis-*/ && CI=true DEB_BUILD_OPTIONS="parallel=$JOBS" \
+		dpkg-buildpackage -us -uc -b) >"$d/build.log" 2>&1 || {
+		tail -n 60 "$d/build.log"
+		return 1
+	}
+	deb=$(ls "$d"/portcullis_*.deb)
+	echo "built $(basename "$deb")"
+	dpkg-deb -c "$deb" >"$d/contents"
+	for f in usr/sbin/portcullisd etc/portcullis/sshd_config \
+		etc/pam.d/portcullis lib/systemd/system/portcullis.service \
+		lib/systemd/system/portcullis.socket \
+		usr/share/man/man8/portcullisd.8.gz; do
+		grep -q " \./$f\$" "$d/contents" ||
+			{ echo "$f missing from $deb"; return 1; }
+	done
+	dpkg-deb -f "$deb" Depends
+	dpkg-deb -x "$deb" "$d/root"
+	ci_verify_units "$d/root" /lib/systemd/system
+}
+
+# Only `make dist` touches the source tree; the rest of distcheck works in
+# its own copy, so it runs outside the build lock.
 ci_distcheck() {
-	locked make -C "$B" -j"$JOBS" distcheck \
+	locked make -C "$B" dist-gzip >/dev/null
+	make -C "$B" -j"$JOBS" distcheck \
 		DISTCHECK_CONFIGURE_FLAGS="--enable-werror"
 }
 

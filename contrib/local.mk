@@ -14,3 +14,5 @@ contrib/portcullis.service: contrib/portcullis.service.in Makefile
 EXTRA_DIST += debian/changelog debian/control debian/copyright \
 	debian/rules debian/postinst debian/postrm debian/README.Debian \
 	debian/source/format
+# Keeps m4/ (ACLOCAL_AMFLAGS -I m4) in the tarball.
+EXTRA_DIST += m4/.gitkeep
