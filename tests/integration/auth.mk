@@ -4,3 +4,4 @@ integration_tests += \
 	tests/integration/t_auth_pubkey.sh \
 	tests/integration/t_auth_users.sh \
 	tests/integration/t_auth_pam.sh
+integration_tests += tests/integration/t_auth_fail2ban.sh
