@@ -42,37 +42,8 @@
 #include "sshd/session_int.h"
 
 #define SESSION_MAX_TERM 256	/* bytes of a pty-req TERM we keep */
-#define SESSION_INTERNAL_SFTP "internal-sftp"
 
-enum sess_kind { SESS_SHELL, SESS_EXEC, SESS_SUBSYSTEM };
-
-struct sess {
-	struct session_state *st;
-	ssh_channel ch;			/* NULL once the channel is gone */
-	struct ssh_channel_callbacks_struct cb;
-	int id;
-
-	/* before start */
-	struct session_pty pty;
-	char *term;
-	struct session_env client_env;
-	size_t nclient_env;
-	bool peer_closed;		/* CLOSE seen (our callback) */
-
-	/* running */
-	bool started;
-	bool forced, is_subsystem;
-	pid_t pid;			/* -1: none or reaped */
-	bool exited;
-	int wstatus;
-	struct relay *relay;
-	bool output_done;
-	bool status_sent;
-	bool relay_done;
-
-	struct sess *next;
-};
-
+/* Per connection (c->sess). */
 struct session_state {
 	struct conn *c;
 	struct sess *list;
@@ -222,7 +193,7 @@ session_maybe_finish(struct sess *s)
 	relay_finish(s->relay);
 }
 
-static void
+void
 session_on_output_done(struct relay *r, void *arg)
 {
 	struct sess *s = arg;
@@ -232,7 +203,7 @@ session_on_output_done(struct relay *r, void *arg)
 	session_maybe_finish(s);
 }
 
-static void
+void
 session_on_done(struct relay *r, const struct relay_stats *stats, void *arg)
 {
 	struct sess *s = arg;
@@ -317,204 +288,6 @@ session_tick(void *arg)
 }
 
 /* ---------------------------------------------------------------------
- * Starting the child
- */
-
-static void
-session_log_start(struct sess *s, enum sess_kind kind, const char *what,
-    const char *forced_by)
-{
-	struct conn *c = s->st->c;
-	const char *tty = NULL;
-
-	if (s->pty.master != -1) {
-		tty = s->pty.name;
-		if (strncmp(tty, "/dev/", 5) == 0) {
-			tty += 5;
-		}
-	}
-	if (forced_by != NULL) {
-		log_verbose("Starting session: forced-command %s '%.900s'%s%s "
-		    "for %s from %s port %d id %d", forced_by, what,
-		    tty ? " on " : "", tty ? tty : "", c->user,
-		    c->client_addr, c->client_port, s->id);
-	} else {
-		/* the command itself is not logged, as in OpenSSH */
-		log_verbose("Starting session: %s%s%s%s%s for %s from %s "
-		    "port %d id %d",
-		    kind == SESS_SUBSYSTEM ? "subsystem '" :
-		    kind == SESS_SHELL ? "shell" : "command",
-		    kind == SESS_SUBSYSTEM ? what : "",
-		    kind == SESS_SUBSYSTEM ? "'" : "",
-		    tty ? " on " : "", tty ? tty : "", c->user,
-		    c->client_addr, c->client_port, s->id);
-	}
-}
-
-/* Whether the first word of a command line is name. */
-static bool
-session_first_word_is(const char *cmdline, const char *name)
-{
-	size_t n = strlen(name);
-
-	while (*cmdline == ' ' || *cmdline == '\t') {
-		cmdline++;
-	}
-	return strncmp(cmdline, name, n) == 0 &&
-	    (cmdline[n] == '\0' || cmdline[n] == ' ' || cmdline[n] == '\t');
-}
-
-static void
-session_build_env(struct sess *s, const char *original, struct session_env *e)
-{
-	struct conn *c = s->st->c;
-	struct session_env_in in;
-	char *envfile = NULL;
-	const char *permit = c->cfg.permit_user_environment;
-
-	memset(&in, 0, sizeof(in));
-	in.user = c->user;
-	in.home = c->home;
-	in.shell = (c->shell != NULL && *c->shell != '\0') ? c->shell :
-	    "/bin/sh";
-	in.uid = c->uid;
-	in.client_addr = c->client_addr;
-	in.client_port = c->client_port;
-	in.local_addr = c->local_addr;
-	in.local_port = c->local_port;
-	in.term = s->pty.master != -1 ? s->term : NULL;
-	in.tty = s->pty.master != -1 ? s->pty.name : NULL;
-	in.original_command = original;
-	in.client_env = &s->client_env;
-	if (c->have_key_opts) {
-		in.key_env = c->key_opts.environment;
-		in.nkey_env = c->key_opts.nenvironment;
-	}
-	in.permit_user_env = permit;
-	if (permit != NULL && strcmp(permit, "no") != 0) {
-		envfile = xasprintf("%s/.ssh/environment", c->home);
-		in.user_env_file = envfile;
-	}
-	in.pam_env = c->pam_env;
-	in.set_env = &c->cfg.set_env;
-	in.tz = getenv("TZ");
-	session_env_build(&in, e);
-	free(envfile);
-}
-
-/*
- * shell (command NULL), exec, subsystem (command = the Subsystem line).
- * Returns 0 when the child runs (the request gets SUCCESS).
- */
-static int
-session_start(struct sess *s, enum sess_kind kind, const char *command,
-    const char *what)
-{
-	struct conn *c = s->st->c;
-	struct session_spawn sp;
-	struct session_env env;
-	struct relay_hooks hooks;
-	const char *forced_by = NULL, *original = NULL;
-	int infd = -1, outfd = -1, efd = -1;
-	int r = PC_ERR_SYSTEM;
-	pid_t pid = -1;
-
-	if (s->started) {
-		log_verbose("session %d: second shell/exec/subsystem refused",
-		    s->id);
-		return PC_ERR_PROTO;
-	}
-	/* ForceCommand wins over the key's command= (OpenSSH do_exec) */
-	if (c->cfg.force_command != NULL &&
-	    strcmp(c->cfg.force_command, "none") != 0) {
-		original = command;
-		command = c->cfg.force_command;
-		forced_by = "(config)";
-	} else if (c->have_key_opts && c->key_opts.command != NULL) {
-		original = command;
-		command = c->key_opts.command;
-		forced_by = "(key-option)";
-	}
-	if (command != NULL &&
-	    session_first_word_is(command, SESSION_INTERNAL_SFTP)) {
-		log_error("session %d: %s for %s: internal-sftp is not "
-		    "supported; use the sftp-server program", s->id,
-		    forced_by != NULL ? "forced command" : "subsystem",
-		    c->user);
-		return PC_ERR_INVAL;
-	}
-
-	session_env_init(&env);
-	session_build_env(s, original, &env);
-
-	memset(&sp, 0, sizeof(sp));
-	sp.shell = (c->shell != NULL && *c->shell != '\0') ? c->shell :
-	    "/bin/sh";
-	sp.command = command;
-	sp.env = env.v;
-	sp.home = c->home != NULL ? c->home : "/";
-	sp.pty_slave = s->pty.slave;
-	sp.discard_stderr = kind == SESS_SUBSYSTEM;
-
-	s->forced = forced_by != NULL;
-	s->is_subsystem = kind == SESS_SUBSYSTEM;
-	session_log_start(s, kind, forced_by != NULL ? command : what,
-	    forced_by);
-
-	if (session_exec_spawn(&sp, &pid, &infd, &outfd, &efd) != 0) {
-		goto out;
-	}
-	s->pid = pid;
-	s->started = true;
-
-	if (s->pty.master != -1) {
-		/* The child has the slave; ours would keep the terminal
-		 * from hanging up.  The relay gets a copy of the master as
-		 * both its in and out fd (shared: channel EOF leaves it
-		 * open, as a tty has no half-close); ours stays for
-		 * window-change. */
-		close(s->pty.slave);
-		s->pty.slave = -1;
-		if ((outfd = fcntl(s->pty.master, F_DUPFD_CLOEXEC, 3)) == -1) {
-			log_error("dup pty master: %s", strerror(errno));
-			goto fail_child;
-		}
-		infd = outfd;
-	}
-
-	memset(&hooks, 0, sizeof(hooks));
-	hooks.on_output_done = session_on_output_done;
-	hooks.on_done = session_on_done;
-	hooks.arg = s;
-	s->relay = relay_new(c->loop, s->ch, RELAY_SESSION, outfd, infd, efd,
-	    &hooks);
-	if (s->relay == NULL) {
-		log_error("session %d: relay setup failed", s->id);
-		/* relay_new failed: the fds are still ours */
-		goto fail_child;
-	}
-	r = 0;
-	goto out;
-
-fail_child:
-	/* The child runs but cannot be served: stop it; the tick reaps. */
-	(void)kill(pid, SIGHUP);
-	if (infd != -1) {
-		close(infd);
-	}
-	if (outfd != -1 && outfd != infd) {
-		close(outfd);
-	}
-	if (efd != -1) {
-		close(efd);
-	}
-	/* The request is refused; the peer closes the channel. */
-out:
-	session_env_free(&env);
-	return r;
-}
-
-/* ---------------------------------------------------------------------
  * Channel callbacks (RFC 4254 6.2 - 6.9)
  */
 
@@ -544,6 +317,9 @@ session_cb_pty(ssh_session session, ssh_channel ch, const char *term,
 		    s->id);
 		return -1;
 	}
+	/* XXX libssh 0.10 parses but does not hand out the encoded terminal
+	 * modes of pty-req (RFC 4254 8): the pty keeps the kernel's defaults
+	 * (echo, icanon, ^C...), which suit every client we know. */
 	if (session_pty_open(&s->pty, cols, rows, xpix, ypix) != 0) {
 		return -1;
 	}
@@ -605,7 +381,7 @@ session_cb_shell(ssh_session session, ssh_channel ch, void *ud)
 
 	(void)session;
 	(void)ch;
-	return session_start(s, SESS_SHELL, NULL, NULL) == 0 ? 0 : -1;
+	return session_start_run(s, SESS_SHELL, NULL, NULL) == 0 ? 0 : -1;
 }
 
 static int
@@ -619,7 +395,7 @@ session_cb_exec(ssh_session session, ssh_channel ch, const char *command,
 	if (command == NULL) {
 		return -1;
 	}
-	return session_start(s, SESS_EXEC, command, NULL) == 0 ? 0 : -1;
+	return session_start_run(s, SESS_EXEC, command, NULL) == 0 ? 0 : -1;
 }
 
 static int
@@ -639,7 +415,7 @@ session_cb_subsystem(ssh_session session, ssh_channel ch, const char *name,
 		if (strcmp(c->cfg.subsystems[i].name, name) != 0) {
 			continue;
 		}
-		if (session_start(s, SESS_SUBSYSTEM,
+		if (session_start_run(s, SESS_SUBSYSTEM,
 		    c->cfg.subsystems[i].command, name) == 0) {
 			return 0;
 		}
@@ -747,6 +523,7 @@ session_channel_open(struct conn *c)
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->st = st;
+	s->c = c;
 	s->ch = ch;
 	s->id = st->next_id++;
 	s->pid = -1;

@@ -4,4 +4,5 @@ sshd_portcullisd_SOURCES += \
 	sshd/session_env.c \
 	sshd/session_exec.c \
 	sshd/session_pty.c \
+	sshd/session_start.c \
 	sshd/session_sig.c

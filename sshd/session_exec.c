@@ -136,6 +136,10 @@ session_exec_child(const struct session_spawn *sp, char *const argv[],
 	}
 	session_exec_close_from(STDERR_FILENO + 1);
 
+	/* XXX resource limits are inherited as the daemon has them (a raised
+	 * RLIMIT_NOFILE soft limit included), as with OpenSSH without
+	 * login.conf; pam_limits may set them in the PAM session. */
+
 	/* As OpenSSH: keep the inherited umask but never group/world
 	 * writable. */
 	mask = umask(077);

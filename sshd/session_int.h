@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
 #include "common/strlist.h"
 
 /* ---- session_sig.c: RFC 4254 6.9/6.10 signal names ("TERM", no SIG) --- */
@@ -116,5 +119,57 @@ struct session_spawn {
  */
 int session_exec_spawn(const struct session_spawn *sp, pid_t *pid,
     int *infd, int *outfd, int *efd);
+
+/* ---- one session channel (session.c owns its lifetime) ---- */
+
+struct conn;
+struct relay;
+struct relay_stats;
+struct session_state;
+
+enum sess_kind { SESS_SHELL, SESS_EXEC, SESS_SUBSYSTEM };
+
+struct sess {
+	struct session_state *st;
+	struct conn *c;
+	ssh_channel ch;			/* NULL once the channel is gone */
+	struct ssh_channel_callbacks_struct cb;
+	int id;
+
+	/* before start */
+	struct session_pty pty;
+	char *term;
+	struct session_env client_env;
+	size_t nclient_env;
+	bool peer_closed;		/* CLOSE seen (our callback) */
+
+	/* running */
+	bool started;
+	bool forced, is_subsystem;
+	pid_t pid;			/* -1: none or reaped */
+	bool exited;
+	int wstatus;
+	struct relay *relay;
+	bool output_done;
+	bool status_sent;
+	bool relay_done;
+
+	struct sess *next;
+};
+
+/* session.c: the relay's hooks (RELAY_SESSION). */
+void session_on_output_done(struct relay *r, void *arg);
+void session_on_done(struct relay *r, const struct relay_stats *stats,
+    void *arg);
+
+/* ---- session_start.c ---- */
+
+/*
+ * shell (command NULL), exec, subsystem (command = the Subsystem line,
+ * what = its name): pick the command, build the environment, fork, set up
+ * the relay.  0 when the child runs (the request gets SUCCESS).
+ */
+int session_start_run(struct sess *s, enum sess_kind kind,
+    const char *command, const char *what);
 
 #endif
