@@ -65,6 +65,9 @@
 #                      the log if it exits first).  Sets PC_DAEMON_PID.
 #                      PC_DAEMON_WRAPPER e.g. "valgrind --leak-check=full
 #                      --error-exitcode=1".  Runs pc_config if not done.
+#                      (Started with & from a script, the daemon inherits
+#                      SIGINT and SIGQUIT ignored, as every bash background
+#                      job does; use SIGTERM/SIGHUP.)
 # pc_stop_daemon       SIGTERM, wait (deadline), SIGKILL if needed; sets
 #                      PC_DAEMON_STATUS.  Also kills the daemon's children.
 # pc_check_sanitizers  fail if the daemon log shows ASan/UBSan/valgrind
@@ -133,20 +136,30 @@ PC_DAEMON_STATUS=
 PC_PAM=no
 PC_CONFIGURED=no
 
+# Time in microseconds, without starting a process (bash 5).
 pc__now() {
-	date +%s.%N
+	echo "${EPOCHREALTIME/./}"
 }
 
-# pc__deadline_passed START SECONDS
+# pc__deadline_passed START SECONDS (START from pc__now; SECONDS may have
+# a fraction, e.g. 0.2)
 pc__deadline_passed() {
-	awk -v s="$1" -v n="$(pc__now)" -v t="$2" 'BEGIN { exit !(n - s > t) }'
+	local whole=${2%%.*} frac=000000
+	[ -n "$whole" ] || whole=0
+	if [[ "$2" == *.* ]]; then
+		frac=${2#*.}000000
+		frac=${frac:0:6}
+	fi
+	(( ${EPOCHREALTIME/./} - $1 > whole * 1000000 + 10#$frac ))
 }
 
+# Is PID running (not a zombie)?  No process started.
 pc__alive() {
-	local st
+	local line st
 	[ -r "/proc/$1/stat" ] || return 1
-	st=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) ||
-		return 1
+	read -r line <"/proc/$1/stat" 2>/dev/null || return 1
+	st=${line##*) }
+	st=${st%% *}
 	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
 
@@ -170,6 +183,19 @@ pc__descendants() {
 		}' <<<"$out"
 }
 
+# Drop PIDs from the cleanup list once they have been stopped.
+pc__forget() {
+	local keep=() p q gone
+	for p in "${PC_PIDS[@]}"; do
+		gone=no
+		for q in "$@"; do
+			[ "$p" != "$q" ] || gone=yes
+		done
+		[ "$gone" = yes ] || keep+=("$p")
+	done
+	PC_PIDS=("${keep[@]}")
+}
+
 pc_kill() {
 	local pids=() p start
 	[ $# -gt 0 ] || return 0
@@ -190,6 +216,7 @@ pc_kill() {
 	for p in "$@"; do
 		wait "$p" 2>/dev/null || true
 	done
+	pc__forget "$@"
 }
 
 pc__log_tail() {
@@ -581,6 +608,7 @@ pc_stop_daemon() {
 	fi
 	# shellcheck disable=SC2086
 	[ -z "$kids" ] || pc_kill $kids
+	pc__forget "$pid"
 	PC_DAEMON_PID=
 	echo "==== $(date '+%T') stopped: status $PC_DAEMON_STATUS" >>"$PC_LOG"
 }
@@ -717,6 +745,11 @@ pc_expect_no_log() {
 	fi
 }
 
+# True once the port file exists, or once the server has died (no wait).
+pc__started() {
+	[ -s "$1" ] || ! pc__alive "$2"
+}
+
 # Start a pc_tcp.py server in the background; sets PC_TCP_PORT/PC_TCP_PID.
 pc__tcp_server() {
 	local pf
@@ -725,8 +758,9 @@ pc__tcp_server() {
 	pc_tcp "$@" --bind "${BIND:-127.0.0.1}" --port-file "$pf" &
 	PC_TCP_PID=$!
 	PC_PIDS+=("$PC_TCP_PID")
-	pc_wait_for test -s "$pf" ||
+	pc_wait_for pc__started "$pf" "$PC_TCP_PID" ||
 		pc_fail "pc_tcp.py $1 did not start listening"
+	[ -s "$pf" ] || pc_fail "pc_tcp.py $1 exited before listening"
 	PC_TCP_PORT=$(cat "$pf")
 }
 
