@@ -14,7 +14,7 @@
  *   helper -> main  'P' u32 n { u8 style, u32 len, bytes }*n   conversation
  *                   'R' i32 pam_result                          finished
  *   main -> helper  'A' u32 n { u32 len, bytes }*n   one answer per message
- *                   'X'                              abort the conversation
+ * To abandon a conversation the main thread shuts the socket down.
  */
 
 #include <errno.h>
@@ -328,57 +328,18 @@ pam_kbd_reap(struct pam_state *ps)
 	ps->info[0] = '\0';
 }
 
-/* Skip one 'P' frame after its type byte. */
-static int
-pam_kbd_skip_frame(struct pam_state *ps)
-{
-	uint32_t n, i;
-	uint8_t style;
-	char *s;
-
-	if (pam_io_read(ps->fd_main, &n, sizeof(n)) != 0 ||
-	    n > PAM_CONV_MAX_MSG) {
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (pam_io_read(ps->fd_main, &style, 1) != 0 ||
-		    (s = pam_io_read_str(ps->fd_main)) == NULL) {
-			return -1;
-		}
-		free(s);
-	}
-	return 0;
-}
-
-/* Abandon a conversation (the client moved on): answer 'X' until PAM
- * gives up, then join the helper. */
+/*
+ * Abandon a conversation (the client moved on, or the exchange broke):
+ * shutting the socket down makes the helper's conversation fail, so PAM
+ * returns and the thread ends; its last write fails harmlessly.  No
+ * protocol is needed, so a half-written frame cannot deadlock us.
+ */
 static void
 pam_kbd_stop(struct pam_state *ps)
 {
-	char type = 'X';
-	int32_t r;
-
 	if (!ps->thread_running) {
 		return;
 	}
-	if (ps->nmsg > 0) {
-		(void)pam_io_write(ps->fd_main, &type, 1);
-	}
-	for (;;) {
-		if (pam_io_read(ps->fd_main, &type, 1) != 0) {
-			break;
-		}
-		if (type == 'R') {
-			(void)pam_io_read(ps->fd_main, &r, sizeof(r));
-			break;
-		}
-		if (type != 'P' || pam_kbd_skip_frame(ps) != 0) {
-			break;
-		}
-		type = 'X';
-		(void)pam_io_write(ps->fd_main, &type, 1);
-	}
-	/* if the helper is stuck the socket shutdown frees it */
 	shutdown(ps->fd_main, SHUT_RDWR);
 	pam_kbd_reap(ps);
 }
@@ -519,8 +480,7 @@ broken_free:
 	}
 broken:
 	log_error("PAM: keyboard-interactive helper failed");
-	shutdown(ps->fd_main, SHUT_RDWR);
-	pam_kbd_reap(ps);
+	pam_kbd_stop(ps);
 	auth_failed(c, "keyboard-interactive", "pam", NULL);
 	return 1;
 }

@@ -142,4 +142,56 @@ EOF
 	fi
 	pc_wait_log -n "$rounds" "Failed keyboard-interactive/pam for alice from 127\.0\.0\.1 port [0-9]+ ssh2$"
 done
+
+# ---- libssh as the client (through ctypes) --------------------------------
+# pam_matrix asks its own "Password: " over keyboard-interactive; and a
+# client that leaves a conversation half-way for a password login gets
+# a clean answer (the PAM helper thread is stopped first).
+pc_stop_daemon
+pam_service "$MATRIX passdb=$T/passdb"
+pc_config <<'EOF'
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+EOF
+pc_start_daemon
+cat >"$T/libssh_client.py" <<'PY'
+import ctypes, sys
+port, mode = int(sys.argv[1]), sys.argv[2]
+L = ctypes.CDLL("libssh.so.4")
+L.ssh_new.restype = ctypes.c_void_p
+for f in ("ssh_options_set", "ssh_connect", "ssh_userauth_none",
+          "ssh_userauth_kbdint", "ssh_userauth_kbdint_getnprompts",
+          "ssh_userauth_kbdint_setanswer", "ssh_userauth_password"):
+    getattr(L, f).argtypes = None
+s = ctypes.c_void_p(L.ssh_new())
+no = ctypes.c_int(0)
+p = ctypes.c_uint(port)
+t = ctypes.c_long(20)
+L.ssh_options_set(s, 38, ctypes.byref(no))      # PROCESS_CONFIG off
+L.ssh_options_set(s, 0, b"127.0.0.1")
+L.ssh_options_set(s, 1, ctypes.byref(p))
+L.ssh_options_set(s, 4, b"alice")
+L.ssh_options_set(s, 9, ctypes.byref(t))
+if L.ssh_connect(s) != 0:
+    sys.exit("connect failed")
+L.ssh_userauth_none(s, None)
+rc = L.ssh_userauth_kbdint(s, None, None)
+n = L.ssh_userauth_kbdint_getnprompts(s)
+if rc != 3 or n != 1:
+    sys.exit("expected one prompt (SSH_AUTH_INFO), got rc=%d n=%d" % (rc, n))
+if mode == "kbdint":
+    L.ssh_userauth_kbdint_setanswer(s, 0, b"secret")
+    rc = L.ssh_userauth_kbdint(s, None, None)
+else:   # abandon the conversation, use a password instead
+    rc = L.ssh_userauth_password(s, None, b"secret")
+print("rc=%d" % rc)
+PY
+out=$("$PC_PYTHON" "$T/libssh_client.py" "$PORT" kbdint 2>&1) ||
+	pc_fail "libssh kbd-int client: $out"
+pc_expect_eq rc=0 "$out"
+pc_wait_log -n 3 "Accepted keyboard-interactive/pam for alice from 127\.0\.0\.1"
+out=$("$PC_PYTHON" "$T/libssh_client.py" "$PORT" abandon 2>&1) ||
+	pc_fail "libssh abandon client: $out"
+pc_expect_eq rc=0 "$out"
+pc_wait_log -n 3 "Accepted password for alice from 127\.0\.0\.1"
 pc_pass
