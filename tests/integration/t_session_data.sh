@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Session data path: a large stream through `ssh host cat` comes back
-# byte-exact while the connection process keeps bounded memory.
+# byte-exact while the connection process keeps bounded memory; parallel
+# sessions on one connection.
 # PC_SESSION_MB sets the size (default 256).
 . "$(dirname "$0")/lib.sh"
 pc_init
@@ -41,6 +42,26 @@ got=$(pc_ssh alice "cat $T/data; grep VmHWM /proc/\$PPID/status >&2" \
 	2>"$T/hwm" | sha256sum | cut -d' ' -f1)
 pc_expect_eq "$want" "$got" "SHA-256 of $mb MiB downloaded"
 rss_ok "$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "$T/hwm")" download
+
+# Four sessions at once on one multiplexed connection, each its own
+# relay: every stream comes back whole.
+ctl=$T/ctl
+pc_bg pc_ssh alice -N -o ControlMaster=yes -o "ControlPath=$ctl"
+pc_wait_for test -S "$ctl" || pc_fail "no control socket"
+head -c "$((mb / 64 + 1))M" "$T/data" >"$T/part"
+want=$(sha256sum <"$T/part" | cut -d' ' -f1)
+pids=()
+for i in 1 2 3 4; do
+	(pc_ssh alice -o "ControlPath=$ctl" cat <"$T/part" | sha256sum |
+		cut -d' ' -f1 >"$T/mux$i") &
+	pids+=("$!")
+done
+for p in "${pids[@]}"; do
+	wait "$p" || pc_fail "a multiplexed session failed"
+done
+for i in 1 2 3 4; do
+	pc_expect_eq "$want" "$(cat "$T/mux$i")" "SHA-256 of multiplexed session $i"
+done
 
 pc_stop_daemon
 pc_pass
