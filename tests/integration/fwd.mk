@@ -1,7 +1,17 @@
 # tests/integration/fwd.mk: the forwarding area's integration tests.
-# FWD_BIG_MB (default 64) sizes the bulk transfers of t_fwd_bulk.sh; the
-# 1 GiB runs belong to a longer target (make check-fwd-long).
+# FWD_BIG_MB (default 64) sizes the bulk transfers of t_fwd_bulk.sh;
+# `make check-fwd-long` runs them with 1 GiB.
 integration_tests += \
 	tests/integration/t_fwd_local.sh \
-	tests/integration/t_fwd_remote.sh
+	tests/integration/t_fwd_remote.sh \
+	tests/integration/t_fwd_bulk.sh \
+	tests/integration/t_fwd_many.sh \
+	tests/integration/t_fwd_backpressure.sh \
+	tests/integration/t_fwd_kill.sh
 EXTRA_DIST += tests/integration/fwd_lib.sh tests/integration/fwd_tcp.py
+
+check-fwd-long: sshd/portcullisd
+	FWD_BIG_MB=1024 abs_top_builddir='$(abs_top_builddir)' \
+	    abs_top_srcdir='$(abs_top_srcdir)' \
+	    bash $(srcdir)/tests/integration/t_fwd_bulk.sh
+.PHONY: check-fwd-long

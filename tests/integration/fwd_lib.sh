@@ -19,6 +19,8 @@
 # fwd_ssh_bg USER ARGS...  pc_bg pc_ssh USER -N ARGS (stderr to $T/ssh.N.err)
 #                          sets FWD_SSH_PID and FWD_SSH_ERR
 # fwd_wait_fwd PORT        wait until a -L port accepts connections
+# fwd_client_pid PID       the ssh process started by fwd_ssh_bg (PID is
+#                          FWD_SSH_PID, the background subshell)
 
 fwd_tcp() {
 	"$PC_PYTHON" "$PC_SRCDIR/tests/integration/fwd_tcp.py" "$@"
@@ -115,4 +117,15 @@ fwd__probe() {
 fwd_wait_fwd() {
 	pc_wait_for fwd__probe "$@" ||
 		pc_fail "forwarded port ${2:-127.0.0.1}:$1 does not accept connections"
+}
+
+fwd_client_pid() {
+	local p
+	for p in $(pc__descendants "$1"); do
+		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = ssh ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
 }

@@ -149,17 +149,19 @@ def cmd_slowsink(args):
     announce(args, s.getsockname()[1])
     c, _ = s.accept()
     s.close()
-    c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
     h = hashlib.sha256()
     n = 0
-    step = max(1, args.rate // 50)
+    start = time.monotonic()
     while True:
-        b = c.recv(step)
+        b = c.recv(CHUNK)
         if not b:
             break
         h.update(b)
         n += len(b)
-        time.sleep(len(b) / args.rate)
+        # keep the average at --rate: sleep off any lead
+        lead = n / args.rate - (time.monotonic() - start)
+        if lead > 0:
+            time.sleep(lead)
     c.close()
     write_atomic(args.out, "%s %d\n" % (h.hexdigest(), n))
 
