@@ -139,8 +139,11 @@ session_free(struct sess *s)
 	if (s->ch != NULL) {
 		ssh_remove_channel_callbacks(s->ch, &s->cb);
 		if (s->relay == NULL && !s->relay_done) {
-			/* never started: the channel is ours */
-			if (!ssh_channel_is_closed(s->ch)) {
+			/* never started (or the start failed): the channel
+			 * is ours.  EOF + CLOSE unless already sent; a first
+			 * call returns early when the EOF's flush would
+			 * block, a second one queues the CLOSE. */
+			if (ssh_channel_close(s->ch) == SSH_AGAIN) {
 				(void)ssh_channel_close(s->ch);
 			}
 			ssh_channel_free(s->ch);

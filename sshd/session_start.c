@@ -201,8 +201,10 @@ session_start_run(struct sess *s, enum sess_kind kind, const char *command,
 	goto out;
 
 fail_child:
-	/* The child runs but cannot be served: stop it; the tick reaps. */
+	/* The child runs but cannot be served: hang it up, and its process
+	 * group if it got as far as setsid(); the tick reaps it. */
 	(void)kill(pid, SIGHUP);
+	(void)killpg(pid, SIGHUP);
 	if (infd != -1) {
 		close(infd);
 	}
