@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/err.h"
@@ -27,6 +28,7 @@
 #include "common/xmalloc.h"
 #include "sshd/session_int.h"
 
+#define SESSION_EXEC_BSHELL "/bin/sh"	/* runs rc files (_PATH_BSHELL) */
 /* Upper bound for the close loop when close_range() is unavailable. */
 #define SESSION_EXEC_MAX_FD_SCAN 65536
 
@@ -94,9 +96,37 @@ session_exec_default_raw(int sig)
 	(void)syscall(SYS_rt_sigaction, sig, ksa, NULL, (NSIG - 1 + 7) / 8);
 }
 
+/* In the child, before its exec: run the rc file to its end, as OpenSSH's
+ * do_rc_files() (stdin at EOF; output goes to the session). */
+static void
+session_exec_rc(const struct session_spawn *sp, char *const rcargv[])
+{
+	pid_t pid;
+	int fd, st;
+
+	if ((pid = fork()) == -1) {
+		session_exec_say("Could not run ", sp->rc_path, NULL);
+		return;
+	}
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			(void)dup2(fd, STDIN_FILENO);
+			if (fd != STDIN_FILENO) {
+				(void)close(fd);
+			}
+		}
+		execve(SESSION_EXEC_BSHELL, rcargv, sp->env);
+		session_exec_say(SESSION_EXEC_BSHELL, ": ", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR) {
+		;
+	}
+}
+
 static void __attribute__((noreturn))
 session_exec_child(const struct session_spawn *sp, char *const argv[],
-    int in, int out, int err)
+    char *const rcargv[], int in, int out, int err)
 {
 	sigset_t none;
 	mode_t mask;
@@ -153,6 +183,9 @@ session_exec_child(const struct session_spawn *sp, char *const argv[],
 			_exit(1);
 		}
 	}
+	if (sp->rc_path != NULL) {
+		session_exec_rc(sp, rcargv);
+	}
 	execve(sp->shell, argv, sp->env);
 	session_exec_say(sp->shell, ": ", strerror(errno));
 	_exit(1);
@@ -191,6 +224,7 @@ session_exec_spawn(const struct session_spawn *sp, pid_t *pidp, int *infd,
 	const char *base;
 	char *argv0 = NULL;
 	char *argv[4];
+	char *rcargv[3] = { (char *)"sh", (char *)sp->rc_path, NULL };
 	pid_t pid;
 
 	*pidp = -1;
@@ -243,7 +277,7 @@ session_exec_spawn(const struct session_spawn *sp, pid_t *pidp, int *infd,
 		goto out;
 	}
 	if (pid == 0) {
-		session_exec_child(sp, argv, pin[0], pout[1],
+		session_exec_child(sp, argv, rcargv, pin[0], pout[1],
 		    devnull != -1 ? devnull : perr[1]);
 		/* NOTREACHED */
 	}

@@ -108,6 +108,8 @@ struct session_spawn {
 	const char *home;	/* chdir target; "/" when it fails */
 	int pty_slave;		/* -1: no pty, use pipes */
 	bool discard_stderr;	/* subsystems: stderr to /dev/null */
+	const char *rc_path;	/* ~/.ssh/rc or the system sshrc, run with
+				 * /bin/sh before the command; NULL: none */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libssh/libssh.h>
@@ -23,6 +24,8 @@
 #include "sshd/session_int.h"
 
 #define SESSION_INTERNAL_SFTP "internal-sftp"
+/* OpenSSH's /etc/ssh/sshrc, under our configuration directory. */
+#define SESSION_SYSTEM_RC SYSCONFDIR "/portcullis/sshrc"
 
 static void
 session_start_log(struct sess *s, enum sess_kind kind, const char *what,
@@ -107,6 +110,32 @@ session_start_env(struct sess *s, const char *original, struct session_env *e)
 }
 
 /*
+ * Which rc file runs before the command (OpenSSH do_rc_files()): the
+ * user's ~/.ssh/rc unless this is a subsystem, the administrator forced
+ * the command, PermitUserRC is no or the key says no-user-rc; otherwise
+ * the system-wide one if it exists.  Allocated path or NULL.
+ */
+static char *
+session_start_rc(struct sess *s, enum sess_kind kind, bool admin_forced)
+{
+	struct conn *c = s->c;
+	struct stat sb;
+	char *rc;
+
+	rc = xasprintf("%s/.ssh/rc", c->home != NULL ? c->home : "");
+	if (kind != SESS_SUBSYSTEM && !admin_forced && c->cfg.permit_user_rc &&
+	    (!c->have_key_opts || c->key_opts.user_rc) &&
+	    c->home != NULL && stat(rc, &sb) == 0) {
+		return rc;
+	}
+	free(rc);
+	if (stat(SESSION_SYSTEM_RC, &sb) == 0) {
+		return xstrdup(SESSION_SYSTEM_RC);
+	}
+	return NULL;
+}
+
+/*
  * shell (command NULL), exec, subsystem (command = the Subsystem line).
  * Returns 0 when the child runs (the request gets SUCCESS).
  */
@@ -119,6 +148,7 @@ session_start_run(struct sess *s, enum sess_kind kind, const char *command,
 	struct session_env env;
 	struct relay_hooks hooks;
 	const char *forced_by = NULL, *original = NULL;
+	char *rc = NULL;
 	int infd = -1, outfd = -1, efd = -1;
 	int r = PC_ERR_SYSTEM;
 	pid_t pid = -1;
@@ -159,6 +189,9 @@ session_start_run(struct sess *s, enum sess_kind kind, const char *command,
 	sp.home = c->home != NULL ? c->home : "/";
 	sp.pty_slave = s->pty.slave;
 	sp.discard_stderr = kind == SESS_SUBSYSTEM;
+	rc = session_start_rc(s, kind, forced_by != NULL &&
+	    strcmp(forced_by, "(config)") == 0);
+	sp.rc_path = rc;
 
 	s->forced = forced_by != NULL;
 	s->is_subsystem = kind == SESS_SUBSYSTEM;
@@ -217,5 +250,6 @@ fail_child:
 	/* The request is refused; the peer closes the channel. */
 out:
 	session_env_free(&env);
+	free(rc);
 	return r;
 }

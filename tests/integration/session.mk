@@ -8,6 +8,7 @@ integration_tests += \
 	tests/integration/t_session_env.sh \
 	tests/integration/t_session_limits.sh \
 	tests/integration/t_session_signal.sh \
-	tests/integration/t_session_nonroot.sh
+	tests/integration/t_session_nonroot.sh \
+	tests/integration/t_session_rc.sh
 EXTRA_DIST += tests/integration/session_chan.py \
 	tests/integration/session_tty.py
