@@ -45,8 +45,11 @@
 #                      never 2222, never one this test already got).
 # pc_config            write $T/sshd_config: the base below plus the lines
 #                      on stdin (heredoc).  A keyword given on stdin before
-#                      any Match replaces the base line (OpenSSH keeps the
-#                      first value, so appending would not override).
+#                      any Match replaces the base line(s) of that keyword
+#                      (OpenSSH keeps the first value, so appending would
+#                      not override); for repeatable keywords (HostKey,
+#                      ListenAddress, Subsystem) the test's lines replace
+#                      all the base ones.
 #                      Picks PORT (pc_free_port) unless set; writes
 #                      $T/known_hosts for [127.0.0.1]:PORT.  Base:
 #                        Port PORT, ListenAddress 127.0.0.1,
