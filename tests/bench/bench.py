@@ -56,7 +56,8 @@ Workloads (BENCH_WORKLOADS: comma list of names, default all but chan-ssh)
                     sink behind the server: client->server, the server's
                     receive/decrypt path.  MB/s (10^6) measured from connect
                     until the sink's byte count came back through the tunnel
-                    (full delivery), server CPU-s per GB (10^9).
+                    (full delivery), server CPU-s per GB (10^9), and the
+                    system (kernel) part of it, sys-s/GB.
   R-aes, R-chacha   BENCH_SIZE bytes pushed into the server's `-R` listener
                     to a sink behind the client: the server's encrypt path.
   par100            100 parallel connections x 10 MiB through one -L.
@@ -80,6 +81,7 @@ Workloads (BENCH_WORKLOADS: comma list of names, default all but chan-ssh)
 Knobs (environment)
   BENCH_REPS (3)  BENCH_SIZE (1G; K/M/G suffixes, binary)  BENCH_QUICK=1
   (tiny sizes, 1 repetition: proves the harness in < 3 minutes)
+  BENCH_PAR (NxSIZE, default 100x10M: par100's connections and size)
   BENCH_SERVERS (portcullisd,openssh)  BENCH_WORKLOADS  BENCH_OUT (result
   file; default $BENCH_RESULTS_DIR/results-DATE.txt, plus a .json beside it
   with every sample)  BENCH_KEEP=1 (keep the temp dir and daemon logs)
@@ -92,7 +94,8 @@ Knobs (environment)
   BENCH_SERVERS=portcullisd BENCH_WORKLOADS=L-aes BENCH_SIZE=64M
   BENCH_REPS=1; then callgrind_annotate the connection process's file).
   Its timings and CPU figures are then meaningless; instruction counts
-  are what to read.
+  are what to read.  BENCH_OSSH_WRAPPER: the same for OpenSSH's sshd (e.g.
+  "strace -f -c -o FILE" around both to compare system calls).
 """
 
 import json
@@ -138,6 +141,9 @@ class Settings:
                                        "32M" if self.quick else "1G"))
         q = self.quick
         self.par_n, self.par_size = (10, 1 << 20) if q else (100, 10 << 20)
+        if env.get("BENCH_PAR"):
+            n, size = env["BENCH_PAR"].lower().split("x", 1)
+            self.par_n, self.par_size = int(n), parse_size(size)
         self.seq_n = 100 if q else 1000
         self.ping_n = 500 if q else 10000
         self.hs_n = 10 if q else 100
@@ -168,6 +174,7 @@ class Settings:
         self.out = env.get("BENCH_OUT", "")
         self.python = env.get("BENCH_PYTHON", "/usr/bin/python3")
         self.pc_wrapper = env.get("BENCH_PC_WRAPPER", "").split()
+        self.ossh_wrapper = env.get("BENCH_OSSH_WRAPPER", "").split()
         self.user = env.get("BENCH_LOGIN", "root")
         if self.user not in ("root", BENCH_USER):
             sys.exit("bench: BENCH_LOGIN is root or " + BENCH_USER)
@@ -178,16 +185,18 @@ class Settings:
 
 
 def proc_stat(pid):
-    """(ppid, state, own+children CPU ticks) or None."""
+    """(ppid, state, (user, sys) ticks of itself + reaped children, minor
+    page faults of itself + reaped children) or None."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             data = f.read()
     except OSError:
         return None
     rest = data[data.rindex(")") + 2:].split()
-    # rest[0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime
-    ticks = int(rest[11]) + int(rest[12]) + int(rest[13]) + int(rest[14])
-    return int(rest[1]), rest[0], ticks
+    # rest[0] state, [1] ppid, [7] minflt, [8] cminflt, [11] utime,
+    # [12] stime, [13] cutime, [14] cstime
+    ticks = (int(rest[11]) + int(rest[13]), int(rest[12]) + int(rest[14]))
+    return int(rest[1]), rest[0], ticks, int(rest[7]) + int(rest[8])
 
 
 def all_procs():
@@ -218,8 +227,26 @@ def tree(root):
     return out
 
 
+class Cpu:
+    """CPU seconds, user and system, and minor page faults."""
+
+    def __init__(self, user=0.0, sys=0.0, faults=0):
+        self.user, self.sys, self.faults = user, sys, faults
+
+    @property
+    def total(self):
+        return self.user + self.sys
+
+    def __sub__(self, other):
+        return Cpu(self.user - other.user, self.sys - other.sys,
+                   self.faults - other.faults)
+
+
 def tree_cpu(root):
-    return sum(st[2] for st in tree(root).values()) / CLK_TCK
+    t = tree(root).values()
+    return Cpu(sum(st[2][0] for st in t) / CLK_TCK,
+               sum(st[2][1] for st in t) / CLK_TCK,
+               sum(st[3] for st in t))
 
 
 def mem_kb(pid):
@@ -348,7 +375,8 @@ class Daemon:
 
     def argv(self):
         if self.name == "openssh":
-            return [self.cfg.sshd, "-D", "-e", "-f", self.config]
+            return self.cfg.ossh_wrapper + [self.cfg.sshd, "-D", "-e", "-f",
+                                            self.config]
         return self.cfg.pc_wrapper + [self.cfg.portcullisd, "-D", "-e", "-f",
                                       self.config]
 
@@ -545,7 +573,8 @@ def wl_throughput(mode, cipher):
                                                  timeout=tmo))
         if r.get("failed", 1) != 0:
             raise BenchError("transfer not fully delivered: %s" % r)
-        return {"MB/s": r["mbps"], "CPU-s/GB": cpu / (size / 1e9)}
+        return {"MB/s": r["mbps"], "CPU-s/GB": cpu.total / (size / 1e9),
+                "sys-s/GB": cpu.sys / (size / 1e9)}
     return run
 
 
@@ -554,7 +583,8 @@ def wl_par(env, d):
     r, cpu = with_tunnel(env, d, "L", env.sink_port, "aes128-gcm@openssh.com",
                          lambda p: env.blast("par", p, n, size))
     total = n * size
-    return {"MB/s": r["mbps"], "CPU-s/GB": cpu / (total / 1e9),
+    return {"MB/s": r["mbps"], "CPU-s/GB": cpu.total / (total / 1e9),
+            "sys-s/GB": cpu.sys / (total / 1e9),
             "failed conns": r["failed"]}
 
 
@@ -563,7 +593,7 @@ def wl_seq(env, d):
     r, cpu = with_tunnel(env, d, "L", env.echo_port, "aes128-gcm@openssh.com",
                          lambda p: env.blast("seq", p, n))
     return {"conn/s": r["rate"], "p50 ms": r["p50_ms"],
-            "p99 ms": r["p99_ms"], "CPU-ms/conn": cpu * 1e3 / n,
+            "p99 ms": r["p99_ms"], "CPU-ms/conn": cpu.total * 1e3 / n,
             "failed conns": r["failed"]}
 
 
@@ -574,7 +604,7 @@ def wl_ping(env, d):
     if r["failed"]:
         raise BenchError("ping-pong failed: %s" % r)
     return {"p50 us": r["p50_ms"] * 1e3, "p99 us": r["p99_ms"] * 1e3,
-            "CPU-us/rtt": cpu * 1e6 / n}
+            "CPU-us/rtt": cpu.total * 1e6 / n}
 
 
 def pct(vals, p):
@@ -629,7 +659,9 @@ def wl_handshake(kind, workers):
             raise BenchError("every ssh failed, e.g.: %s" % fails[0])
         return {"conn/s": len(lat) / elapsed, "p50 ms": pct(lat, 50) * 1e3,
                 "p99 ms": pct(lat, 99) * 1e3,
-                "CPU-ms/conn": cpu * 1e3 / n, "failed conns": len(fails)}
+                "CPU-ms/conn": cpu.total * 1e3 / n,
+                "sys-ms/conn": cpu.sys * 1e3 / n,
+                "minflt/conn": cpu.faults / n, "failed conns": len(fails)}
     return run
 
 
@@ -726,7 +758,7 @@ def wl_chan(env, d):
     return {"failed channels": r["failed"],
             "open ch/s": r["opened"] / r["open_secs"],
             "PSS KiB/channel": (pss1 - pss0) / max(1, r["opened"]),
-            "CPU-ms/channel": cpu * 1e3 / n}
+            "CPU-ms/channel": cpu.total * 1e3 / n}
 
 
 def wl_chan_ssh(env, d):
@@ -756,7 +788,7 @@ def wl_chan_ssh(env, d):
     return {"failed channels": float(r["failed"]),
             "open ch/s": float(r["rate"]),
             "PSS KiB/channel": holder["pss"] / n,
-            "CPU-ms/channel": cpu * 1e3 / n}
+            "CPU-ms/channel": cpu.total * 1e3 / n}
 
 
 WORKLOADS = {
