@@ -27,7 +27,9 @@ Setup
 Order
   For each workload: repetition 1 on every daemon (A B), repetition 2
   (A B), ... (BENCH_REPS, default 3).  Reported: median [min-max] per daemon
-  and the ratio portcullisd/OpenSSH of the medians.  Nothing is asserted.
+  and the ratio portcullisd/OpenSSH of the medians.  No figure is ever
+  asserted; the exit status is 1 only if a workload failed (transfer not
+  delivered, every connection refused, a daemon died...).
 
 Server CPU
   CPU of a daemon = the sum of utime+stime+cutime+cstime (/proc/PID/stat)
@@ -1085,7 +1087,9 @@ def main():
         json.dump({"header": header, "samples": samples, "errors": errors,
                    "loads": loads}, f, indent=1)
     print("bench: results written to " + out)
-    return 1 if errors and not samples else 0
+    # A workload that fails is a broken harness or a broken daemon, never
+    # a slow one: say so in the exit status (CI runs bench-quick).
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
