@@ -53,7 +53,8 @@ Memory
   PSS per session = (tree PSS with the sessions - tree PSS bare) / N, i.e.
   the marginal memory (forked children share pages with the listener).
 
-Workloads (BENCH_WORKLOADS: comma list of names, default all but chan-ssh)
+Workloads (BENCH_WORKLOADS: comma list of names; default all but the two
+marked optional)
   L-aes, L-chacha   BENCH_SIZE bytes pushed into one `ssh -N -L` port to a
                     sink behind the server: client->server, the server's
                     receive/decrypt path.  MB/s (10^6) measured from connect
@@ -72,12 +73,13 @@ Workloads (BENCH_WORKLOADS: comma list of names, default all but chan-ssh)
                     CPU-ms per connection.
   hs-exec           sequential `ssh HOST true`.
   hs-exec4          `ssh HOST true` from 4 parallel workers.
+  hs-W4             (optional) `ssh -W` from 4 parallel workers.
   idle50            50 idle authenticated `ssh -N`: RSS and PSS KiB/session.
   chan1000          paramiko (own load client, aes128-ctr: paramiko has no
                     GCM) opens 1,000 direct-tcpip channels on ONE connection,
                     16 bytes echoed on each, all held open: failures, open
                     rate, marginal PSS KiB per channel, server CPU-ms/channel.
-  chan-ssh          the same through one `ssh -N -L` with 1,000 concurrent
+  chan-ssh          (optional) the same through one `ssh -N -L` with 1,000 concurrent
                     TCP connections (OpenSSH's client multiplexes them).
 
 Knobs (environment)
@@ -155,7 +157,7 @@ class Settings:
         self.servers = [s.strip() for s in
                         env.get("BENCH_SERVERS", "portcullisd,openssh")
                         .split(",") if s.strip()]
-        default_wl = [w for w in WORKLOADS if w != "chan-ssh"]
+        default_wl = [w for w in WORKLOADS if w not in OPTIONAL]
         wl = env.get("BENCH_WORKLOADS", "")
         self.workloads = ([w.strip() for w in wl.split(",") if w.strip()]
                           if wl else default_wl)
@@ -808,10 +810,13 @@ WORKLOADS = {
     "hs-W": (wl_handshake("W", 1), "handshake ssh -W, sequential"),
     "hs-exec": (wl_handshake("exec", 1), "handshake exec true, sequential"),
     "hs-exec4": (wl_handshake("exec", 4), "handshake exec true, 4 parallel"),
+    "hs-W4": (wl_handshake("W", 4), "handshake ssh -W, 4 parallel"),
     "idle50": (wl_idle, "idle authenticated sessions"),
     "chan1000": (wl_chan, "channels on one conn (paramiko)"),
     "chan-ssh": (wl_chan_ssh, "channels on one conn (ssh -L)"),
 }
+
+OPTIONAL = ("chan-ssh", "hs-W4")
 
 # Targets from the issue (ratio portcullisd/OpenSSH of the medians).
 TARGETS = {
