@@ -32,21 +32,6 @@
 #include "sshd/pam.h"
 #endif
 
-/*
- * XXX copies of sshbind.c's PubkeyAcceptedAlgorithms default and
- * supported lists (static there); needed to resolve a Match-level value.
- * Keep in sync until sshbind.h exports them.
- */
-static const char auth_pk_default[] =
-    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
-    "ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,"
-    "sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256";
-static const char auth_pk_supported[] =
-    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
-    "ecdsa-sha2-nistp521,sk-ssh-ed25519@openssh.com,"
-    "sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256,"
-    "ssh-rsa";
-
 struct pam_ctx *
 auth_ctx(struct conn *c)
 {
@@ -99,6 +84,7 @@ auth_disconnect(struct conn *c, const char *reason)
 	    c->user != NULL ? c->user : "", c->client_addr, c->client_port,
 	    reason);
 	a->exceeded = true;
+	c->disconnecting = true;
 	if (c->session != NULL) {
 		/*
 		 * XXX inside a libssh callback, as libssh's own
@@ -174,12 +160,12 @@ auth_set_algorithms(struct conn *c)
 	char err[256];
 	char *l;
 
-	l = sshbind_alg_apply(auth_pk_default, auth_pk_supported,
+	l = sshbind_alg_apply(sshbind_pubkey_default, sshbind_pubkey_supported,
 	    c->cfg.pubkey_accepted_algorithms, err, sizeof(err));
 	if (l == NULL) {
 		log_error("PubkeyAcceptedAlgorithms: %s; using the defaults",
 		    err);
-		l = xstrdup(auth_pk_default);
+		l = xstrdup(sshbind_pubkey_default);
 	}
 	free(a->pk_algs);
 	a->pk_algs = l;
@@ -217,7 +203,7 @@ auth_key_alg_ok(struct conn *c, ssh_key key)
 	const char *l = auth_ctx(c)->pk_algs;
 
 	if (l == NULL) {
-		l = auth_pk_default;
+		l = sshbind_pubkey_default;
 	}
 	switch (ssh_key_type(key)) {
 	case SSH_KEYTYPE_RSA:

@@ -344,7 +344,9 @@ conn_authenticate(struct daemon *d, struct conn *c)
 		if (r == SSH_ERROR || !ssh_is_connected(c->session) ||
 		    (ssh_get_status(c->session) &
 		    (SSH_CLOSED | SSH_CLOSED_ERROR)) != 0) {
-			if (c->user != NULL && c->user_valid)
+			if (c->disconnecting)
+				;	/* auth.c logged the reason */
+			else if (c->user != NULL && c->user_valid)
 				log_info("Connection closed by authenticating "
 				    "user %s %s port %d [preauth]", c->user,
 				    c->client_addr, c->client_port);

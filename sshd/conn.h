@@ -43,6 +43,7 @@ struct conn {
 	char **groups;			/* NULL-terminated, primary first */
 	int auth_attempts;		/* counted toward MaxAuthTries */
 	bool authenticated;
+	bool disconnecting;		/* we sent DISCONNECT (logged why) */
 	const char *auth_method;	/* "publickey", "password", ... */
 	char *auth_info;		/* "ED25519 SHA256:..." for the log */
 	struct key_opts key_opts;	/* options of the key line used */

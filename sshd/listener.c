@@ -50,6 +50,7 @@ struct listener {
 	char *spec;		/* what the sockets were made from */
 	struct lchild *kids;
 	size_t nkids, kidcap;
+	struct pollfd *pfds;	/* poll set, rebuilt every round */
 	unsigned long conn_count;
 };
 
@@ -464,6 +465,14 @@ listener_accept(struct daemon *d, struct listener *l, int lfd)
 		close(pfd[0]);
 		close(listener_sigpipe[0]);
 		close(listener_sigpipe[1]);
+		/* Nothing of the listener's per-round state goes with us. */
+		free(l->pfds);
+		l->pfds = NULL;
+		free(l->kids);
+		l->kids = NULL;
+		l->nkids = l->kidcap = 0;
+		free(l->spec);
+		l->spec = NULL;
 		conn_main(d, fd, pfd[1]);
 	}
 	close(fd);
@@ -591,7 +600,7 @@ int
 listener_run(struct daemon *d)
 {
 	struct listener l;
-	struct pollfd *pfds = NULL;
+	struct pollfd *pfds;
 	size_t i, n;
 	int rc = 0;
 
@@ -632,7 +641,7 @@ listener_run(struct daemon *d)
 			nk = l.nkids;
 		}
 		n = 1 + l.nsocks + nk;
-		pfds = xreallocarray(pfds, n, sizeof(*pfds));
+		pfds = l.pfds = xreallocarray(l.pfds, n, sizeof(*pfds));
 		pfds[0].fd = listener_sigpipe[0];
 		pfds[0].events = POLLIN;
 		for (i = 0; i < l.nsocks; i++) {
@@ -673,7 +682,7 @@ listener_run(struct daemon *d)
 		}
 	}
 	listener_notify("STOPPING=1");
-	free(pfds);
+	free(l.pfds);
 	listener_close_socks(&l);
 	listener_remove_pidfile(&d->global);
 	free(l.spec);

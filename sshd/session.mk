@@ -6,6 +6,3 @@ sshd_portcullisd_SOURCES += \
 	sshd/session_pty.c \
 	sshd/session_start.c \
 	sshd/session_sig.c
-# The unit test (tests/unit/session.mk) is built once tests/unit/local.mk
-# includes that fragment; until then its files still go into the tarball.
-EXTRA_DIST += tests/unit/session.mk tests/unit/test_session_env.c

@@ -20,6 +20,11 @@ int sshbind_create(const struct servconf *cfg, ssh_bind *out);
 char *sshbind_alg_apply(const char *defaults, const char *supported,
     const char *spec, char *err, size_t errlen);
 
+/* PubkeyAcceptedAlgorithms: our default and what libssh 0.10 verifies
+ * (auth.c resolves Match-level values against them). */
+extern const char sshbind_pubkey_default[];
+extern const char sshbind_pubkey_supported[];
+
 /* The software version we announce (SSH-2.0-<this>). */
 const char *sshbind_version(const struct servconf *cfg);
 

@@ -6,5 +6,6 @@ include tests/unit/common.mk
 include tests/unit/policy.mk
 include tests/unit/config.mk
 include tests/unit/authkeys.mk
+include tests/unit/session.mk
 endif
 EXTRA_DIST += tests/unit/data
