@@ -270,6 +270,13 @@ relay_down(struct relay *r)
 		n = ssh_channel_poll(r->ch, 0);
 		r->pulling = false;
 		if (n == 0 || n == SSH_EOF) {
+			/* An EOF or CLOSE that came before our callbacks
+			 * were installed shows only here (libssh reports EOF
+			 * once its buffer is empty). */
+			if (n == SSH_EOF)
+				r->ch_eof = true;
+			if (ssh_channel_is_closed(r->ch))
+				r->ch_eof = r->ch_closed = true;
 			r->down = DOWN_DIRECT;
 			return;
 		}
@@ -635,6 +642,8 @@ relay_new(struct sloop *l, ssh_channel ch, enum relay_mode mode,
 	 * libssh: start HELD so the first round pulls them. */
 	r->down = infd >= 0 ? DOWN_HELD : DOWN_DONE;
 	r->ch_eof = ssh_channel_is_eof(ch) != 0;
+	if (ssh_channel_is_closed(ch))
+		r->ch_eof = r->ch_closed = true;
 	r->up[0].ready = true;
 	r->up[1].ready = efd >= 0;
 

@@ -7,7 +7,11 @@ integration_tests += \
 	tests/integration/t_fwd_bulk.sh \
 	tests/integration/t_fwd_many.sh \
 	tests/integration/t_fwd_backpressure.sh \
-	tests/integration/t_fwd_kill.sh
+	tests/integration/t_fwd_kill.sh \
+	tests/integration/t_fwd_gateway.sh \
+	tests/integration/t_fwd_interop.sh \
+	tests/integration/t_fwd_limits.sh \
+	tests/integration/t_fwd_connect.sh
 EXTRA_DIST += tests/integration/fwd_lib.sh tests/integration/fwd_tcp.py
 
 check-fwd-long: sshd/portcullisd

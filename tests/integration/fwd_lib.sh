@@ -57,7 +57,7 @@ fwd_wait_user_pid() {
 }
 
 fwd_listen_addrs() {
-	ss -Hltn "sport = :$1" 2>/dev/null | awk '{ print $4 }' | sort | tr '\n' ' ' |
+	ss -Hltn "sport = :$1" 2>/dev/null | awk '{ print $4 }' | LC_ALL=C sort | tr '\n' ' ' |
 		sed 's/ $//'
 }
 

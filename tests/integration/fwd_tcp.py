@@ -9,9 +9,6 @@ Servers (listen on --bind, default 127.0.0.1; write their port to
              close (proves half-close: the reply flows after our EOF)
   slowsink   accept one connection, read at most --rate bytes/s, write
              "SHA256HEX BYTES" to --out at EOF
-  slowaccept listen with backlog 0 and keep the accept queue full, so
-             connects stay pending (SYNs dropped) until --delay seconds
-             have passed; then echo every connection
   http       serve the files of --dir over HTTP/1.0
 
 Clients:
@@ -166,44 +163,6 @@ def cmd_slowsink(args):
     write_atomic(args.out, "%s %d\n" % (h.hexdigest(), n))
 
 
-def echo_conn(c):
-    try:
-        while True:
-            b = c.recv(CHUNK)
-            if not b:
-                break
-            c.sendall(b)
-        c.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
-    finally:
-        c.close()
-
-
-def cmd_slowaccept(args):
-    s = listen(args, backlog=0)
-    port = s.getsockname()[1]
-    # Fill the accept queue: with backlog 0 one queued connection makes
-    # the kernel drop further SYNs, so connects stay in progress.
-    fillers = []
-    for _ in range(2):
-        f = socket.socket(family_of(args.bind), socket.SOCK_STREAM)
-        f.setblocking(False)
-        try:
-            f.connect((args.bind, port))
-        except BlockingIOError:
-            pass
-        fillers.append(f)
-    time.sleep(0.2)
-    announce(args, port)
-    time.sleep(args.delay)
-    for f in fillers:
-        f.close()
-    while True:
-        c, _ = s.accept()
-        threading.Thread(target=echo_conn, args=(c,), daemon=True).start()
-
-
 def cmd_http(args):
     os.chdir(args.dir)
 
@@ -333,7 +292,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("serve", "eofecho", "slowsink", "slowaccept", "http"):
+    for name in ("serve", "eofecho", "slowsink", "http"):
         p = sub.add_parser(name)
         p.add_argument("--bind", default="127.0.0.1")
         p.add_argument("--port", type=int, default=0)
@@ -345,8 +304,6 @@ def main():
             p.add_argument("--bytes", type=int, required=True)
         if name == "slowsink":
             p.add_argument("--rate", type=int, required=True)
-        if name == "slowaccept":
-            p.add_argument("--delay", type=float, default=1.5)
         if name == "http":
             p.add_argument("--dir", required=True)
     for name in ("read", "halfclose", "many", "parallel", "hold"):
@@ -365,7 +322,7 @@ def main():
     if hasattr(args, "lifetime"):
         lifetime_guard(args.lifetime)
     fn = {"serve": cmd_serve, "eofecho": cmd_eofecho,
-          "slowsink": cmd_slowsink, "slowaccept": cmd_slowaccept,
+          "slowsink": cmd_slowsink,
           "http": cmd_http, "read": cmd_read, "halfclose": cmd_halfclose,
           "many": cmd_many, "parallel": cmd_parallel,
           "hold": cmd_hold}[args.cmd]
