@@ -121,13 +121,16 @@ if [ ! -f "$B/conf/config.h" ] || [ ! -f "$B/conf/stamp" ] ||
 fi
 
 # ---- compiling ---------------------------------------------------------------
+# shellcheck disable=SC2054  # commas inside a flag
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 CPPFLAGS=(-include "$B/conf/config.h" -I"$SRC" -I"$B/conf"
 	-DSYSCONFDIR='"/etc"' -DLIBEXECDIR='"/usr/lib/portcullis"')
+# shellcheck disable=SC2207  # pkg-config's words
 CFLAGS=(-std=c11 -g -O1 "${SAN[@]}" -fsanitize=fuzzer-no-link
 	-Wall -Wextra -Wno-unused-parameter $(pkg-config --cflags libssh 2>/dev/null))
 # our own files: the project's warning set, as errors
 OWN_CFLAGS=(-Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla)
+# shellcheck disable=SC2207
 LIBS=($(pkg-config --libs libssh libcrypto 2>/dev/null) -lanl -lutil -lcrypt)
 if grep -q '^#define HAVE_LIBWRAP 1' "$B/conf/config.h"; then
 	LIBS+=(-lwrap)
