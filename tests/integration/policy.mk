@@ -1,2 +1,7 @@
-# tests/integration/policy.mk: the policy area's integration tests, one per line:
-#integration_tests += tests/integration/t_policy_example.sh
+# tests/integration/policy.mk: the policy area's integration tests (the
+# forwarding-policy acceptance matrices; helpers in policy_lib.sh and
+# policy_run.py).
+integration_tests += \
+	tests/integration/t_policy_fwdcontrol.sh
+EXTRA_DIST += tests/integration/policy_lib.sh \
+	tests/integration/policy_run.py

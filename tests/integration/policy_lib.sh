@@ -1,0 +1,188 @@
+# shellcheck shell=bash
+# tests/integration/policy_lib.sh: the forwarding-policy matrix helpers of
+# the t_policy_*.sh tests, on top of lib.sh (source lib.sh, then this, then
+# call pc_init and pol_init).
+#
+# A matrix is a list of phases (one sshd_config each), each with groups (one
+# `ssh -N` connection each, as one user with one key from one source
+# address), each with -L and -R cases.  policy_run.py runs it against the
+# running daemon: it installs each phase's configuration with SIGHUP, runs
+# the groups of a phase at the same time, judges every case by data
+# through the forward, and (for portcullisd) asks `portcullisd -X` the same
+# question, whose answer must agree.  The same matrix can then be run
+# against Debian's OpenSSH sshd (pol_backend openssh) and the verdicts
+# compared (pol_verdicts).
+#
+# pol_init             $POL (work dir), POL_ECHO (an echo server on
+#                      127.0.0.1), the ssh option file for the runner.
+# pol_take VAR...      set each VAR to a port free on 127.0.0.1 and ::1
+#                      (from a pool; never the same twice in a test).
+# pol_key USER NAME [OPTIONS]
+#                      new key $T/keys/NAME (NAME=USER: the user's default
+#                      key) appended to USER's authorized_keys with
+#                      OPTIONS; POL_KEYLINE[NAME] is its FILE:LINE.
+# pol_phase NAME       a new phase; its configuration is pc_config's, from
+#                      the lines on stdin.
+# pol_group GID USER [KEY [FROM]]
+#                      a new group in the phase: one connection as USER with
+#                      key KEY (default USER) from source address FROM
+#                      (default 127.0.0.1).
+# pol_L ID LPORT HOST PORT EXP [FLAGS...]
+# pol_R ID LISTEN HOST PORT EXP [FLAGS...]
+#                      a case in the group: ssh -L LPORT:HOST:PORT or
+#                      -R LISTEN:HOST:PORT; EXP is Y (allowed), N (denied)
+#                      or ? (record only); FLAGS: nox (no -X), known=TAG
+#                      (a known daemon bug makes it fail: reported, not
+#                      counted), xknown=TAG (the same for the -X answer).
+# pol_backend portcullis|openssh
+#                      the daemon pol_run uses (openssh: /usr/sbin/sshd, no
+#                      -X; returns 1 if it is not installed), and its log
+#                      (PC_LOG: $T/daemon.log for portcullisd, checked for
+#                      sanitizer reports at exit; $T/daemon.openssh.log).
+#                      Stop the running one first (pol_stop).
+# pol_run TAG          run the matrix (starting the daemon if needed) and
+#                      append "TAG ID EXP OBS X STATUS DETAIL" lines to
+#                      $POL/results.BACKEND; fail the test on any FAIL.
+#                      The matrix stays, to be run on another backend;
+#                      pol_reset clears it.  POL_JOBS connections at a time
+#                      (default 6).
+# pol_stop             stop the daemon.
+# pol_verdicts BACKEND print "TAG/ID OBS" for every case run on BACKEND.
+# pol_diff             fail unless both backends gave the same verdicts.
+# pol_summary          one line per backend: cases, -X checks, known bugs.
+
+declare -A POL_KEYLINE=()
+POL_BACKEND=portcullis
+POL_POOL=()
+POL_NPHASE=0
+
+pol_init() {
+	POL=$T/pol
+	mkdir -p "$POL"
+	: >"$POL/cases"
+	pc_ssh_opts "" | grep -v -e '^-i$' >"$POL/sshopts"
+	local asan
+	pc_tcp_echo
+	POL_ECHO=$PC_TCP_PORT
+	POL_RUN_PY=$PC_SRCDIR/tests/integration/policy_run.py
+	POL_PORTCULLISD=$PORTCULLISD
+	POL_DAEMON=$PORTCULLISD
+	# -X runs the daemon binary too: an ASan build needs its runtime first
+	POL_XPRELOAD=$PC_PRELOAD
+	asan=$(ldd "$PORTCULLISD" 2>/dev/null | awk '/libasan/ { print $3 }')
+	[ -z "$asan" ] || POL_XPRELOAD=$asan:$PC_PRELOAD
+}
+
+pol_take() {
+	local v
+	for v in "$@"; do
+		if [ "${#POL_POOL[@]}" -eq 0 ]; then
+			read -r -a POL_POOL <<<"$("$PC_PYTHON" "$POL_RUN_PY" ports 48 \
+				--used "$T/used_ports")" || pc_fail "pol_take: no free ports"
+		fi
+		printf -v "$v" '%s' "${POL_POOL[0]}"
+		POL_POOL=("${POL_POOL[@]:1}")
+	done
+}
+
+pol_key() {
+	local u=$1 name=$2 opts=${3:-} ak
+	ak=$T/home/$u/.ssh/authorized_keys
+	[ "$name" = "$u" ] || [ -f "$T/keys/$name" ] || pc_userkey "$u" ed25519 "$name"
+	pc_authorize -k "$name" "$u" "$opts"
+	POL_KEYLINE[$name]=$ak:$(wc -l <"$ak")
+}
+
+pol_phase() {
+	POL_NPHASE=$((POL_NPHASE + 1))
+	pc_config
+	cp "$T/sshd_config" "$POL/cfg.$POL_NPHASE"
+	echo "phase $1 $POL/cfg.$POL_NPHASE" >>"$POL/cases"
+}
+
+pol_group() {
+	local kl=
+	if [ -n "${POL_KEYLINE[${3:-$2}]:-}" ]; then
+		kl=" keyline=${POL_KEYLINE[${3:-$2}]}"
+	fi
+	echo "group $1 user=$2 key=${3:-$2} from=${4:-127.0.0.1}$kl" >>"$POL/cases"
+}
+
+pol_L() {
+	echo "L $*" >>"$POL/cases"
+}
+
+pol_R() {
+	echo "R $*" >>"$POL/cases"
+}
+
+pol_backend() {
+	case "$1" in
+	portcullis)
+		POL_DAEMON=$POL_PORTCULLISD
+		PC_LOG=$T/daemon.log
+		;;
+	openssh)
+		[ -x /usr/sbin/sshd ] || return 1
+		POL_DAEMON=/usr/sbin/sshd
+		PC_LOG=$T/daemon.openssh.log
+		;;
+	*) pc_fail "pol_backend: portcullis or openssh, not '$1'" ;;
+	esac
+	POL_BACKEND=$1
+}
+
+pol_reset() {
+	: >"$POL/cases"
+}
+
+pol_run() {
+	local tag=$1 x=() rc=0 first
+	if [ -z "${PC_DAEMON_PID:-}" ]; then
+		first=$(awk '$1 == "phase" { print $3; exit }' "$POL/cases")
+		[ -n "$first" ] || pc_fail "pol_run: no phase"
+		cp "$first" "$T/sshd_config"
+		if [ "$POL_BACKEND" = openssh ]; then
+			[ -d /run/sshd ] || { mkdir -p /run/sshd && chmod 755 /run/sshd; }
+		fi
+		PORTCULLISD=$POL_DAEMON pc_start_daemon
+	fi
+	if [ "$POL_BACKEND" = portcullis ]; then
+		x=(--x-daemon "$POL_PORTCULLISD" --x-preload "$POL_XPRELOAD")
+	fi
+	"$PC_PYTHON" "$POL_RUN_PY" run --cases "$POL/cases" --port "$PORT" \
+		--ssh-opts "$POL/sshopts" --keys "$T/keys" \
+		--daemon-pid "$PC_DAEMON_PID" --daemon-log "$PC_LOG" \
+		--config-target "$T/sshd_config" --backend "$POL_BACKEND" \
+		--results "$POL/res" --tag "$POL_BACKEND/$tag" \
+		--jobs "${POL_JOBS:-6}" --timeout "$PC_TIMEOUT" "${x[@]}" || rc=$?
+	[ ! -f "$POL/res" ] || sed "s/^/$tag /" "$POL/res" >>"$POL/results.$POL_BACKEND"
+	rm -f "$POL/res"
+	[ "$rc" -eq 0 ] || pc_fail "$POL_BACKEND: policy matrix '$tag' failed (see above)"
+}
+
+pol_stop() {
+	pc_stop_daemon
+}
+
+pol_verdicts() {
+	[ -f "$POL/results.$1" ] || return 0
+	awk '{ print $1 "/" $2, $4 }' "$POL/results.$1"
+}
+
+pol_diff() {
+	diff <(pol_verdicts portcullis) <(pol_verdicts openssh) >"$POL/diff" ||
+		pc_fail "portcullisd and OpenSSH's sshd gave different verdicts (< portcullisd, > OpenSSH):
+$(cat "$POL/diff")"
+}
+
+pol_summary() {
+	local b f
+	for b in portcullis openssh; do
+		f=$POL/results.$b
+		[ -s "$f" ] || continue
+		awk -v b="$b" '{ n++; if ($5 != "-") x++; if ($6 == "KNOWN") k++ }
+			END { printf "%s: %d cases, %d also checked with -X, %d known bug(s)\n",
+				b, n, x, k }' "$f"
+	done
+}
