@@ -8,7 +8,7 @@
 #   ./dev.sh test       deps + build + `make check` (unit + integration)
 #   ./dev.sh ci-extra [STEP...]
 #                       the longer checks (all steps, or the named ones)
-#   ./dev.sh clean      remove build/ and .dev/
+#   ./dev.sh clean      remove build/, build-asan/ and .dev/
 #
 # Environment: BUILD_DIR (default build), CONFIGURE_FLAGS (extra configure
 # arguments), JOBS (default 2), PC_BUILD_LOCK (a lock file: autoreconf and
@@ -333,8 +333,8 @@ cmd_ci_extra() {
 }
 
 cmd_clean() {
-	say "removing $B and $DEV"
-	rm -rf "$B" "$DEV"
+	say "removing $B, $ROOT/build-asan and $DEV"
+	rm -rf "$B" "$ROOT/build-asan" "$DEV"
 }
 
 usage() {
