@@ -202,10 +202,14 @@ sloop_drop(struct sloop *l, int fd, bool close_fd)
 	return w->reg != 0;
 }
 
+static void sloop_apply(struct sloop *l);
+
 void
 sloop_unwatch(struct sloop *l, int fd)
 {
 	(void)sloop_drop(l, fd, false);
+	if (!l->running)
+		sloop_apply(l);
 }
 
 void
@@ -216,6 +220,8 @@ sloop_close(struct sloop *l, int fd)
 	/* Not in libssh's set: nothing can poll the number any more. */
 	if (!sloop_drop(l, fd, true))
 		close(fd);
+	else if (!l->running)
+		sloop_apply(l);	/* outside any poll round: now */
 }
 
 /* Make libssh's poll set match what the owners want.  Never called from

@@ -11,7 +11,8 @@ integration_tests += \
 	tests/integration/t_fwd_gateway.sh \
 	tests/integration/t_fwd_interop.sh \
 	tests/integration/t_fwd_limits.sh \
-	tests/integration/t_fwd_connect.sh
+	tests/integration/t_fwd_connect.sh \
+	tests/integration/t_fwd_wrap.sh
 EXTRA_DIST += tests/integration/fwd_lib.sh tests/integration/fwd_tcp.py
 
 check-fwd-long: sshd/portcullisd
