@@ -2,6 +2,7 @@
 # forwarding-policy acceptance matrices; helpers in policy_lib.sh and
 # policy_run.py).
 integration_tests += \
-	tests/integration/t_policy_fwdcontrol.sh
+	tests/integration/t_policy_fwdcontrol.sh \
+	tests/integration/t_policy_cfgmatch.sh
 EXTRA_DIST += tests/integration/policy_lib.sh \
 	tests/integration/policy_run.py

@@ -27,6 +27,8 @@
 #                      a new group in the phase: one connection as USER with
 #                      key KEY (default USER) from source address FROM
 #                      (default 127.0.0.1).
+# pol_sync             the groups after this one start once the groups
+#                      before it are done (e.g. when they share a port).
 # pol_L ID LPORT HOST PORT EXP [FLAGS...]
 # pol_R ID LISTEN HOST PORT EXP [FLAGS...]
 #                      a case in the group: ssh -L LPORT:HOST:PORT or
@@ -106,6 +108,10 @@ pol_group() {
 		kl=" keyline=${POL_KEYLINE[${3:-$2}]}"
 	fi
 	echo "group $1 user=$2 key=${3:-$2} from=${4:-127.0.0.1}$kl" >>"$POL/cases"
+}
+
+pol_sync() {
+	echo sync >>"$POL/cases"
 }
 
 pol_L() {

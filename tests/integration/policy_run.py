@@ -10,10 +10,15 @@
       real OpenSSH client, and judge every case by data through the
       forward.  Case file lines (whitespace separated):
 
+        phase NAME CONFIG
         group GID user=U key=NAME [from=ADDR] [keyline=FILE:LINE]
         L ID LPORT HOST PORT EXP [nox] [known=TAG] [xknown=TAG]
         R ID LISTEN HOST PORT EXP [nox] [known=TAG] [xknown=TAG]
+        sync
 
+      A phase installs CONFIG as the daemon's configuration (SIGHUP; wait
+      for the reload) and runs its groups, --jobs at a time; "sync" waits
+      for the groups before it (e.g. two groups using the same port).
       A group is one `ssh -N` connection (as user U with key $KEYS/NAME,
       from source address ADDR) carrying every L (-L LPORT:HOST:PORT) and R
       (-R LISTEN:HOST:PORT) case after it.  The client runs with
@@ -30,13 +35,14 @@
       case whose expectation fails because of a known daemon bug (reported,
       not counted as a failure).
 
-      With --x-daemon and --x-config, every case (unless nox, or R with
-      port 0) is also asked of `DAEMON -f CONFIG -X user=U,addr=A[,key=
+      With --x-daemon, every case (unless nox, or R with port 0) is also
+      asked of `DAEMON -f CONFIG -X user=U,addr=A[,key=
       FILE:LINE],open=HOST:PORT|listen=LISTEN` and its exit status (0/1)
       must agree with the observed verdict.
 
       Results go to --results: "ID EXP OBS X STATUS DETAIL" per case;
       STATUS is ok, FAIL, KNOWN or XPASS.  Exit 0 unless a case failed.
+      POL_VERBOSE=1 prints the time each phase and group took.
 """
 
 import argparse
@@ -52,8 +58,8 @@ import threading
 import time
 
 PAYLOAD = 700
-REPLY = re.compile(r"remote forward (success|failure) for: listen (.*):(\d+),"
-                   r" connect")
+REPLY = re.compile(r"remote forward (success|failure) for: listen "
+                   r"(?:(.*):)?(\d+), connect")
 ALLOC = re.compile(r"Allocated port (\d+) for remote forward")
 
 
@@ -185,12 +191,14 @@ def parse_cases(path):
                 continue
             if words[0] == "phase" and len(words) == 3:
                 phases.append(Phase(words[1], words[2]))
+            elif words[0] == "sync" and phases:
+                phases[-1].groups.append(None)
             elif words[0] == "group" and phases:
                 g = Group(words[1:])
                 g.phase = phases[-1]
                 phases[-1].groups.append(g)
             elif words[0] in ("L", "R") and phases and phases[-1].groups \
-                    and len(words) >= 6:
+                    and phases[-1].groups[-1] and len(words) >= 6:
                 g = phases[-1].groups[-1]
                 g.cases.append(Case(words[0], words[1:], g))
             else:
@@ -477,8 +485,15 @@ def cmd_run(args):
                 print("%s: phase %s: %s" % (args.tag, ph.name, ph.err),
                       file=sys.stderr)
                 return 1
-            for f in [ex.submit(r.run_group, g) for g in ph.groups]:
-                f.result()
+            batch = []
+            for g in ph.groups + [None]:
+                if g is not None:
+                    batch.append(ex.submit(r.run_group, g))
+                    continue
+                for f in batch:
+                    f.result()
+                batch = []
+            ph.groups = [g for g in ph.groups if g is not None]
             if os.environ.get("POL_VERBOSE"):
                 print("%s: phase %s: reload %.2fs, %d group(s) %.2fs" % (
                     args.tag, ph.name, t1 - t0, len(ph.groups),

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# OpenSSH's regress/cfgmatch.sh and cfgmatchlisten.sh (POLICY.md Part C):
+# Match Address / Match User with PermitOpen (-L) and PermitListen (-R):
+# a matching block permits, another source address (127.0.0.2 here; a
+# proxy in the original) is denied, a key permitopen/permitlisten cannot
+# widen a Match-restricted list, both agreeing permit; a Match block's list
+# overrides the global one, a non-matching Match User/Group does not; bare
+# PermitListen ports; -R 127.0.0.1:PORT against localhost:PORT entries in
+# the server config and in the key.  Every case is judged by data, checked
+# with portcullisd -X, and run against OpenSSH's sshd too (same verdicts).
+# Last, the Match criteria parse test of cfgmatch.sh through -T -C.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/policy_lib.sh"
+pc_init
+pol_init
+
+e=$POL_ECHO
+pol_take rp
+pol_key alice alice
+pol_key bob bob
+pol_key alice k_po "permitopen=\"127.0.0.1:$e\""
+pol_key alice k_pl_lh "permitlisten=\"localhost:$rp\""
+pol_key alice k_pl_ip "permitlisten=\"127.0.0.1:$rp\""
+pol_key alice k_pl_bare "permitlisten=\"$rp\""
+pol_key alice k_pl_99 'permitlisten="99"'
+
+# one -L case (to the echo server) in a group of its own
+l_case() {
+	local id=$1 user=$2 key=$3 from=$4 exp=$5 lp
+	pol_take lp
+	pol_group "$id" "$user" "$key" "$from"
+	pol_L "$id" "$lp" 127.0.0.1 "$e" "$exp"
+}
+
+# one -R case on the shared port $rp: groups run one after the other
+r_case() {
+	local id=$1 user=$2 key=$3 from=$4 listen=$5 exp=$6
+	pol_sync
+	pol_group "$id" "$user" "$key" "$from"
+	pol_R "$id" "$listen" 127.0.0.1 "$e" "$exp"
+}
+
+# ---- cfgmatch.sh ----
+pol_phase match-address-permitopen <<CFG
+PermitOpen 127.0.0.1:1 # comment
+Match Address 127.0.0.1 # comment
+PermitOpen 127.0.0.1:2 127.0.0.1:3 127.0.0.1:$e
+CFG
+l_case match-permitopen alice alice 127.0.0.1 Y
+l_case other-source alice alice 127.0.0.2 N
+l_case other-source-key alice k_po 127.0.0.2 N
+l_case match-and-key alice k_po 127.0.0.1 Y
+
+pol_phase match-user-overrides <<CFG
+PermitOpen 127.0.0.1:1 127.0.0.1:$e 127.0.0.2:2
+Match User alice
+PermitOpen 127.0.0.1:1 127.0.0.1:2
+CFG
+l_case override alice alice 127.0.0.1 N
+l_case override-key alice k_po 127.0.0.1 N
+l_case other-user bob bob 127.0.0.1 Y
+
+pol_phase nomatch-no-override <<CFG
+PermitOpen 127.0.0.1:1 127.0.0.1:$e 127.0.0.2:2
+Match User NoSuchUser
+PermitOpen 127.0.0.1:1 127.0.0.1:2
+Match Group NoSuchGroup
+PermitOpen 127.0.0.1:1 127.0.0.1:2
+CFG
+l_case nomatch alice alice 127.0.0.1 Y
+l_case nomatch-key alice k_po 127.0.0.1 Y
+
+# ---- cfgmatchlisten.sh ----
+pol_phase match-address-permitlisten <<CFG
+PermitListen 127.0.0.1:1
+Match Address 127.0.0.1
+PermitListen 127.0.0.1:2 127.0.0.1:3 localhost:$rp
+CFG
+r_case listen-match alice alice 127.0.0.1 "$rp" Y
+r_case listen-other-source alice alice 127.0.0.2 "$rp" N
+r_case listen-other-source-key alice k_pl_lh 127.0.0.2 "$rp" N
+r_case listen-match-and-key alice k_pl_lh 127.0.0.1 "$rp" Y
+
+pol_phase permitlisten-bare <<<"PermitListen 127.0.0.1:1 $rp 127.0.0.2:2"
+r_case bare alice alice 127.0.0.1 "$rp" Y
+pol_phase permitlisten-wrong-bare <<<"PermitListen 1 2 99"
+r_case wrong-bare alice alice 127.0.0.1 "$rp" N
+
+pol_phase listen-match-user-overrides <<CFG
+PermitListen 127.0.0.1:1 localhost:$rp 127.0.0.2:2
+Match User alice
+PermitListen 127.0.0.1:1 127.0.0.1:2
+CFG
+r_case listen-override alice k_pl_lh 127.0.0.1 "$rp" N
+r_case listen-other-user bob bob 127.0.0.1 "$rp" Y
+
+pol_phase listen-nomatch <<CFG
+PermitListen 127.0.0.1:1 localhost:$rp 127.0.0.2:2
+Match User NoSuchUser
+PermitListen 127.0.0.1:1 127.0.0.1:2
+CFG
+r_case listen-nomatch alice k_pl_lh 127.0.0.1 "$rp" Y
+
+# -R 127.0.0.1:PORT sends "127.0.0.1", which localhost:PORT does not admit
+pol_phase listen-localhost-entry <<<"PermitListen 127.0.0.1:1 localhost:$rp 127.0.0.2:2"
+r_case ip-vs-localhost-config alice alice 127.0.0.1 "127.0.0.1:$rp" N
+r_case ip-vs-localhost-config+key alice k_pl_lh 127.0.0.1 "127.0.0.1:$rp" N
+pol_phase listen-ip-entry <<<"PermitListen 127.0.0.1:1 127.0.0.1:$rp 127.0.0.2:2"
+r_case ip-vs-localhost-key alice k_pl_lh 127.0.0.1 "127.0.0.1:$rp" N
+r_case ip-both alice k_pl_ip 127.0.0.1 "127.0.0.1:$rp" Y
+r_case ip-key-bare alice k_pl_bare 127.0.0.1 "127.0.0.1:$rp" Y
+r_case ip-key-wrong-bare alice k_pl_99 127.0.0.1 "127.0.0.1:$rp" N
+
+# ---- parsing of the Match criteria (cfgmatch.sh, through -T -C) ----
+# KNOWN BUG (config): portcullisd rejects "Match user=u1" ("Unsupported
+# Match attribute user=u1"); OpenSSH 9.2's parser splits words at a single
+# '=' (strdelim) and accepts it, as cfgmatch.sh checks.  Set to 0 once
+# sshd/config_match.c accepts it.
+KNOWN_BUG_MATCH_EQ=1
+match_criteria() {
+	local daemon=$1 sep p c crit v spec result
+	local params="user:user:u1 host:host:h1 address:addr:1.2.3.4 localaddress:laddr:5.6.7.8 rdomain:rdomain:rdom1"
+	for sep in " " "="; do
+		{
+			echo "HostKey $T/hostkey"
+			echo "Banner /nomatch"
+			for p in $params; do
+				IFS=: read -r c crit v <<<"$p"
+				printf '\t    Match %s%s%s\n\t      Banner /%s\n' "$c" "$sep" "$v" "$v"
+			done
+		} >"$POL/match.cfg"
+		if ! pc_nss "$daemon" -f "$POL/match.cfg" -T >/dev/null 2>"$POL/match.err"; then
+			if [ "$sep" = "=" ] && [ "$daemon" != /usr/sbin/sshd ] &&
+				[ "$KNOWN_BUG_MATCH_EQ" = 1 ]; then
+				echo "KNOWN BUG: $daemon rejects 'Match user=u1': $(head -1 "$POL/match.err")"
+				continue
+			fi
+			pc_fail "$daemon -T rejects Match criteria with separator '$sep': $(cat "$POL/match.err")"
+		fi
+		for p in $params; do
+			IFS=: read -r _ crit v <<<"$p"
+			spec=
+			for c in $params; do
+				IFS=: read -r _ c2 v2 <<<"$c"
+				if [ "$c2" = "$crit" ]; then
+					spec="$c2=$v2,$spec"
+				else
+					spec="$c2=1$v2,$spec"
+				fi
+			done
+			result=$(pc_nss "$daemon" -f "$POL/match.cfg" -T -C "${spec%,}" |
+				awk 'tolower($1) == "banner" { print $2 }')
+			pc_expect_eq "/$v" "$result" "$daemon -T -C '$spec' (separator '$sep') banner"
+		done
+	done
+}
+
+start=$SECONDS
+pol_run cfgmatch
+pc_expect_log "forward open denied: user=alice from=127\.0\.0\.2 port=[0-9]+ to=127\.0\.0\.1:$e rule=\"PermitOpen 127\.0\.0\.1:1\" \($T/sshd_config:[0-9]+\)"
+pc_expect_log "forward listen denied: user=alice from=127\.0\.0\.1 port=[0-9]+ listen=localhost:$rp rule=\"PermitListen 127\.0\.0\.1:1 127\.0\.0\.1:2\" \($T/sshd_config:[0-9]+\)"
+pc_expect_log "forward listen denied: user=alice from=127\.0\.0\.1 port=[0-9]+ listen=127\.0\.0\.1:$rp rule=\"permitlisten=.*localhost:$rp.*\" \($T/home/alice/\.ssh/authorized_keys:[0-9]+\)"
+pc_expect_log "Received request from 127\.0\.0\.1 port [0-9]+ to remote forward to host 127\.0\.0\.1 port $rp, but the request was denied\."
+pol_stop
+match_criteria "$PORTCULLISD"
+echo "portcullisd: $((SECONDS - start))s"
+
+if pol_backend openssh; then
+	start=$SECONDS
+	pol_run cfgmatch
+	pol_stop
+	match_criteria /usr/sbin/sshd
+	echo "OpenSSH sshd: $((SECONDS - start))s"
+	pol_backend portcullis
+	pol_diff
+else
+	echo "no /usr/sbin/sshd: differential part skipped"
+fi
+pol_summary
+pc_pass
