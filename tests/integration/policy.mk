@@ -3,6 +3,7 @@
 # policy_run.py).
 integration_tests += \
 	tests/integration/t_policy_fwdcontrol.sh \
-	tests/integration/t_policy_cfgmatch.sh
+	tests/integration/t_policy_cfgmatch.sh \
+	tests/integration/t_policy_users.sh
 EXTRA_DIST += tests/integration/policy_lib.sh \
 	tests/integration/policy_run.py
