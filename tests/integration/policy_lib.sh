@@ -17,6 +17,8 @@
 #                      127.0.0.1), the ssh option file for the runner.
 # pol_take VAR...      set each VAR to a port free on 127.0.0.1 and ::1
 #                      (from a pool; never the same twice in a test).
+# pol_take_suffix VAR DIGITS
+#                      the same, for a port whose decimal form ends in DIGITS.
 # pol_key USER NAME [OPTIONS]
 #                      new key $T/keys/NAME (NAME=USER: the user's default
 #                      key) appended to USER's authorized_keys with
@@ -48,6 +50,16 @@
 #                      The matrix stays, to be run on another backend;
 #                      pol_reset clears it.  POL_JOBS connections at a time
 #                      (default 6).
+# pol_raw ID USER KEY listen|open HOST PORT EXP [known=TAG] [xknown=TAG]
+#                      one request the OpenSSH client cannot make (a port
+#                      above 65535) through policy_raw.py (paramiko) to the
+#                      running daemon, judged and checked with -X like a
+#                      matrix case; the result goes to the same results.
+# pol_netns ARGS...    (before pc_init, with "$0" "$@") re-run the test in
+#                      a private network namespace (only lo) when unshare
+#                      works, so it may bind wildcard and privileged ports
+#                      without touching the host's; POL_NETNS=1 inside,
+#                      0 when the test runs where it is.
 # pol_stop             stop the daemon.
 # pol_verdicts BACKEND print "TAG/ID OBS" for every case run on BACKEND.
 # pol_diff             fail unless both backends gave the same verdicts.
@@ -87,10 +99,17 @@ pol_take() {
 	done
 }
 
+pol_take_suffix() {
+	local p
+	p=$("$PC_PYTHON" "$POL_RUN_PY" ports 1 --suffix "$2" --used "$T/used_ports") ||
+		pc_fail "pol_take_suffix: no free port ending in $2"
+	printf -v "$1" '%s' "$p"
+}
+
 pol_key() {
 	local u=$1 name=$2 opts=${3:-} ak
 	ak=$T/home/$u/.ssh/authorized_keys
-	[ "$name" = "$u" ] || [ -f "$T/keys/$name" ] || pc_userkey "$u" ed25519 "$name"
+	[ -f "$T/keys/$name" ] || pc_userkey "$u" ed25519 "$name"
 	pc_authorize -k "$name" "$u" "$opts"
 	POL_KEYLINE[$name]=$ak:$(wc -l <"$ak")
 }
@@ -169,6 +188,70 @@ pol_run() {
 
 pol_stop() {
 	pc_stop_daemon
+}
+
+pol_netns() {
+	if [ -n "${POL_NETNS:-}" ]; then
+		return 0
+	fi
+	if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
+		command -v ip >/dev/null && unshare -n true 2>/dev/null; then
+		export POL_NETNS=1
+		exec unshare -n -- bash -c 'ip link set lo up && exec bash "$@"' \
+			bash "$@"
+	fi
+	POL_NETNS=0
+}
+
+pol_raw() {
+	local id=$1 u=$2 key=$3 what=$4 host=$5 port=$6 exp=$7 f obs x=- rc=0
+	local spec known= xknown= st=ok why=
+	shift 7
+	for f in "$@"; do
+		case "$f" in
+		known=*) known=${f#known=} ;;
+		xknown=*) xknown=${f#xknown=} ;;
+		*) pc_fail "pol_raw: unknown flag '$f'" ;;
+		esac
+	done
+	obs=$("$PC_PYTHON" "$PC_SRCDIR/tests/integration/policy_raw.py" \
+		--port "$PORT" --user "$u" --key "$T/keys/$key" \
+		--timeout "$PC_TIMEOUT" "$what" "$host" "$port") ||
+		pc_fail "policy_raw.py $what $host $port as $u failed"
+	: >"$POL/raw.x"
+	if [ "$POL_BACKEND" = portcullis ]; then
+		spec=user=$u,addr=127.0.0.1
+		[ -z "${POL_KEYLINE[$key]:-}" ] || spec+=,key=${POL_KEYLINE[$key]}
+		spec+=,$what=$host:$port
+		env LD_PRELOAD="$POL_XPRELOAD" "$POL_PORTCULLISD" -f "$T/sshd_config" \
+			-X "$spec" >"$POL/raw.x" 2>&1 || rc=$?
+		case "$rc" in
+		0) x=Y ;;
+		1) x=N ;;
+		*) x=E ;;
+		esac
+	fi
+	if [ "$obs" != "$exp" ]; then
+		why="expected $exp, observed $obs"
+		[ -n "$known" ] && st=KNOWN || st=FAIL
+	fi
+	if [ "$x" != - ] && [ "$x" != "$obs" ]; then
+		why="${why:+$why; }-X says $x, observed $obs"
+		if [ -z "$xknown" ]; then
+			st=FAIL
+		elif [ "$st" = ok ]; then
+			st=KNOWN
+		fi
+	fi
+	if [ "$st" = ok ] && [ -n "$known$xknown" ]; then
+		st=XPASS
+	fi
+	echo "raw $id $exp $obs $x $st $what $host:$port" >>"$POL/results.$POL_BACKEND"
+	case "$st" in
+	ok) ;;
+	FAIL) pc_fail "$POL_BACKEND/raw $id: $why ($(tr '\n' ' ' <"$POL/raw.x"))" ;;
+	*) echo "$POL_BACKEND/raw: $st $id: ${why:-passes now} ${known:-$xknown}" >&2 ;;
+	esac
 }
 
 pol_verdicts() {
