@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 py=${BENCH_PYTHON:-/usr/bin/python3}
 [ -x "$py" ] || py=python3
 export BENCH_PYTHON=$py
+# bench.py imports benchlib.py: leave no byte-code in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 : "${BENCH_RESULTS_DIR:=$PWD/tests/bench}"
 export BENCH_RESULTS_DIR
 if [ -z "${BENCH_BLAST:-}" ] && [ -x tests/bench/blast ]; then

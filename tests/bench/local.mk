@@ -12,7 +12,8 @@
 check_PROGRAMS += tests/bench/blast
 tests_bench_blast_SOURCES = tests/bench/blast.c
 
-EXTRA_DIST += tests/bench/bench.py tests/bench/bench.sh tests/bench/chanclient.py \
+EXTRA_DIST += tests/bench/bench.py tests/bench/benchlib.py tests/bench/bench.sh \
+	tests/bench/chanclient.py \
 	tests/bench/README.md
 
 BENCH_ENV = \
