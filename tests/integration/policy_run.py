@@ -5,6 +5,13 @@
       print N distinct ports free on 127.0.0.1 and ::1 (10000-32767, never
       2222, none listed in FILE, which gets them appended).
 
+  policy_run.py echo HOST PORT [--source ADDR]
+      connect (from ADDR), send bytes, print Y if they come back (echo
+      server at the end), N if the connection is refused or closed first.
+
+  policy_run.py banner HOST PORT [--source ADDR]
+      print the first line the server sends (an SSH banner), or EOF.
+
   policy_run.py run --cases FILE --port P --ssh-opts FILE --keys DIR ...
       run a case file against the daemon listening on 127.0.0.1:P with the
       real OpenSSH client, and judge every case by data through the
@@ -206,11 +213,13 @@ def parse_cases(path):
     return phases
 
 
-def echo_through(addr, port, timeout):
+def echo_through(addr, port, timeout, source=None):
     """Y: our bytes came back; N: closed/refused without data; E: other."""
     data = os.urandom(PAYLOAD)
     try:
-        c = socket.create_connection((addr, port), timeout=timeout)
+        c = socket.create_connection((addr, port), timeout=timeout,
+                                     source_address=(source, 0)
+                                     if source else None)
     except ConnectionRefusedError:
         return "N", "connection refused"
     except OSError as e:
@@ -521,6 +530,36 @@ def cmd_run(args):
     return 1 if failed else 0
 
 
+def cmd_echo(args):
+    v, d = echo_through(args.host, args.port, args.timeout, args.source)
+    print(v)
+    if v == "E":
+        print(d, file=sys.stderr)
+    return 0
+
+
+def cmd_banner(args):
+    """Print the first line the server sends, or EOF if it closes first."""
+    c = socket.create_connection((args.host, args.port), timeout=args.timeout,
+                                 source_address=(args.source, 0)
+                                 if args.source else None)
+    c.settimeout(args.timeout)
+    got = b""
+    try:
+        while b"\n" not in got:
+            b = c.recv(256)
+            if not b:
+                break
+            got += b
+    except ConnectionResetError:
+        pass
+    finally:
+        c.close()
+    print(got.split(b"\n")[0].decode("ascii", "replace").strip() if got
+          else "EOF")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -544,8 +583,15 @@ def main():
     p.add_argument("--backend", default="portcullis")
     p.add_argument("--x-daemon")
     p.add_argument("--x-preload")
+    for name in ("echo", "banner"):
+        p = sub.add_parser(name)
+        p.add_argument("host")
+        p.add_argument("port", type=int)
+        p.add_argument("--source")
+        p.add_argument("--timeout", type=float, default=20)
     args = ap.parse_args()
-    return cmd_ports(args) if args.cmd == "ports" else cmd_run(args)
+    return {"ports": cmd_ports, "run": cmd_run, "echo": cmd_echo,
+            "banner": cmd_banner}[args.cmd](args)
 
 
 if __name__ == "__main__":
