@@ -244,12 +244,6 @@ relay_flush_in(struct relay *r)
 		r->st.from_channel += (uint64_t)n;
 	}
 	r->ioff = r->ilen = 0;
-	/* a pulled window's worth is not kept once written */
-	if (r->icap > RELAY_BUF) {
-		free(r->ibuf);
-		r->ibuf = NULL;
-		r->icap = 0;
-	}
 	return 1;
 }
 
@@ -278,6 +272,13 @@ relay_down(struct relay *r)
 			if (ssh_channel_is_closed(r->ch))
 				r->ch_eof = r->ch_closed = true;
 			r->down = DOWN_DIRECT;
+			/* the backlog is gone: a window's worth of buffer is
+			 * not kept for an idle channel */
+			if (r->icap > RELAY_BUF) {
+				free(r->ibuf);
+				r->ibuf = NULL;
+				r->icap = 0;
+			}
 			return;
 		}
 		if (n < 0) {
