@@ -7,7 +7,8 @@ integration_tests += \
 	tests/integration/t_policy_users.sh \
 	tests/integration/t_policy_ports.sh \
 	tests/integration/t_policy_dest.sh \
-	tests/integration/t_policy_wrap.sh
+	tests/integration/t_policy_wrap.sh \
+	tests/integration/t_policy_openssh.sh
 EXTRA_DIST += tests/integration/policy_lib.sh \
 	tests/integration/policy_run.py \
 	tests/integration/policy_raw.py

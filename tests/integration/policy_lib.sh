@@ -61,7 +61,8 @@
 #                      without touching the host's; POL_NETNS=1 inside,
 #                      0 when the test runs where it is.
 # pol_stop             stop the daemon.
-# pol_verdicts BACKEND print "TAG/ID OBS" for every case run on BACKEND.
+# pol_verdicts BACKEND print "TAG/ID OBS [addrs=...]" for every case run on
+#                      BACKEND.
 # pol_diff             fail unless both backends gave the same verdicts.
 # pol_summary          one line per backend: cases, -X checks, known bugs.
 
@@ -256,7 +257,8 @@ pol_raw() {
 
 pol_verdicts() {
 	[ -f "$POL/results.$1" ] || return 0
-	awk '{ print $1 "/" $2, $4 }' "$POL/results.$1"
+	awk '{ a = ""; for (i = 7; i <= NF; i++) if ($i ~ /^addrs=/) a = " " $i
+		print $1 "/" $2, $4 a }' "$POL/results.$1"
 }
 
 pol_diff() {

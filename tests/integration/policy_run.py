@@ -20,7 +20,7 @@
         phase NAME CONFIG
         group GID user=U key=NAME [from=ADDR] [keyline=FILE:LINE]
         L ID LPORT HOST PORT EXP [nox] [known=TAG] [xknown=TAG]
-        R ID LISTEN HOST PORT EXP [nox] [known=TAG] [xknown=TAG]
+        R ID LISTEN HOST PORT EXP [nox] [known=TAG] [xknown=TAG] [addrs=A,B]
         sync
 
       A phase installs CONFIG as the daemon's configuration (SIGHUP; wait
@@ -38,7 +38,8 @@
            port); Y if it accepted and bytes sent to the listener (the
            allocated port for port 0) come back through the forward.
       Anything else (no reply, partial data, a listener after a refusal)
-      is an error E.  EXP is Y, N, or ? (record only).  known=TAG marks a
+      is an error E.  addrs=A,B: an accepted R must listen exactly on
+      these addresses (as ss prints them, sorted: "127.0.0.1,[::1]").  EXP is Y, N, or ? (record only).  known=TAG marks a
       case whose expectation fails because of a known daemon bug (reported,
       not counted as a failure).
 
@@ -129,6 +130,7 @@ class Case:
             k, _, v = w.partition("=")
             self.flags[k] = v
         self.obs = "E"
+        self.addrs = None
         self.x = "-"
         self.detail = ""
         self.xout = ""
@@ -166,7 +168,10 @@ class Case:
         if self.kind == "L":
             h = "[%s]" % self.host if ":" in self.host else self.host
             return s + ",open=%s:%d" % (h, self.port)
-        return s + ",listen=%s" % self.listen
+        # ssh sends "" for "*" (channel_rfwd_bind_host)
+        listen = self.listen[1:] if self.listen.startswith("*:") \
+            else self.listen
+        return s + ",listen=%s" % listen
 
 
 class Group:
@@ -247,6 +252,26 @@ def echo_through(addr, port, timeout, source=None):
     if not got:
         return "N", "closed without data"
     return "E", "%d of %d bytes, differing" % (len(got), len(data))
+
+
+def listen_addrs(port):
+    """The local addresses listening on TCP port, as ss prints them without
+    the port, sorted and comma-separated (e.g. "127.0.0.1,[::1]")."""
+    out = subprocess.run(["ss", "-Hltn", "sport = :%d" % port],
+                         capture_output=True, text=True).stdout
+    addrs = sorted({line.split()[3].rsplit(":", 1)[0]
+                    for line in out.splitlines() if len(line.split()) > 3})
+    return ",".join(addrs) or "none"
+
+
+def connect_addr(addrs, asked):
+    """An address to reach a listener bound on addrs (listen_addrs)."""
+    a = addrs.split(",")
+    if "127.0.0.1" in a or "0.0.0.0" in a or "*" in a:
+        return "127.0.0.1"
+    if "[::1]" in a or "[::]" in a:
+        return "::1"
+    return a[0].strip("[]") if a[0] != "none" else asked
 
 
 def refused(addr, port):
@@ -393,7 +418,14 @@ class Runner:
                             continue
                         port = allocated.pop(0)
                         c.detail = "allocated %d; " % port
+                    if "addrs" in c.flags:
+                        c.addrs = listen_addrs(port)
+                        c.detail += "addrs=%s " % c.addrs
                     o, d = echo_through(addr, port, t)
+                    if o == "N":
+                        # bound elsewhere than asked (GatewayPorts)
+                        addr = connect_addr(listen_addrs(port), addr)
+                        o, d = echo_through(addr, port, t)
                     c.detail += d
                     c.obs = "Y" if o == "Y" else "E"
                     if o != "Y":
@@ -421,10 +453,15 @@ class Runner:
         bad = []
         if c.exp != "?" and c.obs != c.exp:
             bad.append("expected %s, observed %s" % (c.exp, c.obs))
+        want = c.flags.get("addrs")
+        if want and c.obs == "Y" and c.addrs != want:
+            bad.append("expected listeners on %s, found %s" % (want, c.addrs))
+            return "FAIL", "; ".join(bad)
         if c.x not in ("-", c.obs):
             bad.append("-X says %s, observed %s" % (c.x, c.obs))
         if not bad:
-            if c.flags.get("known") or c.flags.get("xknown"):
+            if c.flags.get("known") or (c.flags.get("xknown") and
+                                        c.x != "-"):
                 return "XPASS", ""
             return "ok", ""
         if c.obs == "E":

@@ -129,6 +129,14 @@ CFG
 u_case match-grants/alice alice N N
 u_case match-grants/bob bob Y Y
 
+# DisableForwarding beats every list and key option
+pol_phase disable <<CFG
+DisableForwarding yes
+AllowTcpForwardingForUsers alice
+CFG
+u_case disable/alice alice N N
+u_case disable/alice-key alice N N k_rpf
+
 start=$SECONDS
 pol_run users
 cfg=$T/sshd_config
