@@ -3,17 +3,19 @@
 # 'Forwarding'): the channel is accepted while the connect is in progress
 # and finished in the loop.  Bytes the client sends meanwhile arrive once
 # it connects; a connect that then fails closes the channel cleanly; other
-# channels of the connection never wait for it.
+# channels of the connection never wait for it.  And a name lookup that
+# never answers is cut at ForwardLookupTimeout (channel refused).
 #
-# Runs in a private network namespace (unshare -n) where an nftables rule
-# drops the SYNs to one port, so a connect stays pending until the rule
-# goes (the kernel retransmits the SYN).
+# Runs in private network and mount namespaces (unshare -n -m): an
+# nftables rule drops the SYNs to one port, so a connect stays pending
+# until the rule goes (the kernel retransmits the SYN), and
+# /etc/resolv.conf points at a local DNS "server" that never answers.
 if [ -z "${FWD_IN_NETNS:-}" ]; then
-	if ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
-		echo "SKIP: $(basename "$0" .sh): needs unshare -n and nft" >&2
+	if ! command -v nft >/dev/null || ! unshare -n -m true 2>/dev/null; then
+		echo "SKIP: $(basename "$0" .sh): needs unshare -n -m and nft" >&2
 		exit 77
 	fi
-	FWD_IN_NETNS=1 exec unshare -n bash "$0" "$@"
+	FWD_IN_NETNS=1 exec unshare -n -m bash "$0" "$@"
 fi
 ip link set lo up || exit 99
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +24,7 @@ pc_init
 pc_authorize alice
 pc_config <<'CFG'
 ForwardConnectWait 250
+ForwardLookupTimeout 1
 CFG
 pc_start_daemon
 
@@ -70,5 +73,27 @@ fi
 pc_wait_log -F "forward open failed: user=alice to=127.0.0.1:$dead: connect: Connection refused (channel closed)"
 pc_wait_log -F "forward close: user=alice to=127.0.0.1:$dead sent=0 received=0"
 pc_tcp_echo_check 127.0.0.1 "$l_echo" 1000 || pc_fail "-L broke after a failed pending connect"
+
+# ---- a lookup that never answers: cut at ForwardLookupTimeout ----
+pc_bg "$PC_PYTHON" -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 53))
+time.sleep(300)'
+echo "nameserver 127.0.0.1" >"$T/resolv.conf"
+mount --bind "$T/resolv.conf" /etc/resolv.conf ||
+	pc_skip "cannot bind-mount /etc/resolv.conf in the private mount namespace"
+l_nx=$(pc_free_port)
+l_echo2=$(pc_free_port)
+fwd_ssh_bg alice -L "$l_nx:unanswered.test:80" -L "$l_echo2:127.0.0.1:$echo4"
+fwd_wait_listen "$l_echo2"
+for i in 1 2; do
+	if fwd_tcp halfclose --port "$l_nx" --bytes 10 --timeout "$PC_TIMEOUT" 2>/dev/null; then
+		pc_fail "a -L to a name that never resolves carried data"
+	fi
+	pc_wait_log -n "$i" -F "forward open failed: user=alice to=unanswered.test:80: lookup: lookup timed out after 1 s (channel refused)"
+done
+pc_tcp_echo_check 127.0.0.1 "$l_echo2" 10000 ||
+	pc_fail "-L broke after lookups timed out"
 pc__alive "$FWD_SSH_PID" || pc_fail "ssh exited: $(cat "$FWD_SSH_ERR")"
 pc_pass
