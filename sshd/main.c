@@ -259,6 +259,7 @@ main(int argc, char **argv)
 	daemon_apply_logging(&d, &d.global);
 	if (sshbind_create(&d.global, &d.bind) != PC_OK)
 		exit(255);
+	sshbind_warmup();
 	if (!d.running_as_root)
 		log_info("Running as %s (uid %ld): serving only this user, "
 		    "without PAM or privilege separation.", d.self_user,

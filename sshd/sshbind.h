@@ -25,6 +25,9 @@ char *sshbind_alg_apply(const char *defaults, const char *supported,
 extern const char sshbind_pubkey_default[];
 extern const char sshbind_pubkey_supported[];
 
+/* Initialise OpenSSL state the connection processes inherit. */
+void sshbind_warmup(void);
+
 /* The software version we announce (SSH-2.0-<this>). */
 const char *sshbind_version(const struct servconf *cfg);
 
