@@ -15,6 +15,7 @@
 #
 # pol_init             $POL (work dir), POL_ECHO (an echo server on
 #                      127.0.0.1), the ssh option file for the runner.
+# pol_echo VAR ADDR    another echo server, on ADDR; VAR is its port.
 # pol_take VAR...      set each VAR to a port free on 127.0.0.1 and ::1
 #                      (from a pool; never the same twice in a test).
 # pol_take_suffix VAR DIGITS
@@ -60,10 +61,18 @@
 #                      works, so it may bind wildcard and privileged ports
 #                      without touching the host's; POL_NETNS=1 inside,
 #                      0 when the test runs where it is.
+# pol_run_both TAG     pol_run on portcullisd, and the same matrix on
+#                      OpenSSH's sshd: at the same time in a private network
+#                      namespace (same port numbers, its own echo servers;
+#                      see policy_run.py --start-daemon) when unshare works,
+#                      else after it (then the portcullisd daemon is
+#                      stopped).  Without /usr/sbin/sshd only portcullisd
+#                      runs.
+# pol_diff             fail unless both backends gave the same verdicts
+#                      (nothing to compare without OpenSSH's results).
 # pol_stop             stop the daemon.
 # pol_verdicts BACKEND print "TAG/ID OBS [addrs=...]" for every case run on
 #                      BACKEND.
-# pol_diff             fail unless both backends gave the same verdicts.
 # pol_summary          one line per backend: cases, -X checks, known bugs.
 
 declare -A POL_KEYLINE=()
@@ -79,6 +88,7 @@ pol_init() {
 	local asan
 	pc_tcp_echo
 	POL_ECHO=$PC_TCP_PORT
+	POL_ECHOS=("127.0.0.1:$POL_ECHO")
 	POL_RUN_PY=$PC_SRCDIR/tests/integration/policy_run.py
 	POL_PORTCULLISD=$PORTCULLISD
 	POL_DAEMON=$PORTCULLISD
@@ -86,6 +96,15 @@ pol_init() {
 	POL_XPRELOAD=$PC_PRELOAD
 	asan=$(ldd "$PORTCULLISD" 2>/dev/null | awk '/libasan/ { print $3 }')
 	[ -z "$asan" ] || POL_XPRELOAD=$asan:$PC_PRELOAD
+}
+
+pol_echo() {
+	BIND=$2 pc_tcp_echo
+	printf -v "$1" '%s' "$PC_TCP_PORT"
+	case "$2" in
+	*:*) POL_ECHOS+=("[$2]:$PC_TCP_PORT") ;;
+	*) POL_ECHOS+=("$2:$PC_TCP_PORT") ;;
+	esac
 }
 
 pol_take() {
@@ -191,6 +210,50 @@ pol_stop() {
 	pc_stop_daemon
 }
 
+pol_run_both() {
+	local tag=$1 twin= rc=0 e ech=() start=$SECONDS
+	if [ "$POL_BACKEND" != portcullis ]; then
+		pc_fail "pol_run_both: start from the portcullis backend"
+	fi
+	if [ -x /usr/sbin/sshd ] && unshare -n true 2>/dev/null; then
+		for e in "${POL_ECHOS[@]}"; do
+			ech+=(--echo "$e")
+		done
+		: >"$T/daemon.openssh.log"
+		pc_bg unshare -n -- "$PC_PYTHON" "$POL_RUN_PY" run \
+			--cases "$POL/cases" --port "$PORT" --ssh-opts "$POL/sshopts" \
+			--keys "$T/keys" --start-daemon /usr/sbin/sshd \
+			--daemon-preload "$PC_PRELOAD" \
+			--daemon-log "$T/daemon.openssh.log" \
+			--config-target "$POL/twin_config" --backend openssh \
+			--results "$POL/res.openssh" --tag "openssh/$tag" \
+			--jobs "${POL_JOBS:-6}" --timeout "$PC_TIMEOUT" "${ech[@]}" \
+			2>"$POL/twin.err"
+		twin=$PC_BG_PID
+	fi
+	pol_run "$tag"
+	if [ -n "$twin" ]; then
+		wait "$twin" || rc=$?
+		pc__forget "$twin"
+		cat "$POL/twin.err" >&2
+		[ ! -f "$POL/res.openssh" ] ||
+			sed "s/^/$tag /" "$POL/res.openssh" >>"$POL/results.openssh"
+		[ "$rc" -eq 0 ] ||
+			pc_fail "openssh: policy matrix '$tag' failed (see above; log $T/daemon.openssh.log)"
+		echo "portcullisd and OpenSSH sshd (at the same time): $((SECONDS - start))s"
+	elif pol_backend openssh; then
+		echo "portcullisd: $((SECONDS - start))s"
+		start=$SECONDS
+		pol_stop
+		pol_run "$tag"
+		pol_stop
+		pol_backend portcullis
+		echo "OpenSSH sshd: $((SECONDS - start))s"
+	else
+		echo "no /usr/sbin/sshd: differential part skipped"
+	fi
+}
+
 pol_netns() {
 	if [ -n "${POL_NETNS:-}" ]; then
 		return 0
@@ -262,6 +325,7 @@ pol_verdicts() {
 }
 
 pol_diff() {
+	[ -s "$POL/results.openssh" ] || return 0
 	diff <(pol_verdicts portcullis) <(pol_verdicts openssh) >"$POL/diff" ||
 		pc_fail "portcullisd and OpenSSH's sshd gave different verdicts (< portcullisd, > OpenSSH):
 $(cat "$POL/diff")"

@@ -48,6 +48,15 @@
       FILE:LINE],open=HOST:PORT|listen=LISTEN` and its exit status (0/1)
       must agree with the observed verdict.
 
+      --daemon-pid is the running daemon (its configuration file is
+      --config-target, its log --daemon-log).  Or, with --start-daemon
+      PATH (run under `unshare -n`: a private network namespace), the
+      runner brings lo up, starts echo servers (--echo ADDR:PORT, the same
+      ports as the test's own), then PATH -D -e -f CONFIG-TARGET -p PORT
+      with LD_PRELOAD=--daemon-preload and its own PidFile, and stops it at
+      the end: the same matrix runs against a second daemon at the same
+      time, on the same port numbers.
+
       Results go to --results: "ID EXP OBS X STATUS DETAIL" per case;
       STATUS is ok, FAIL, KNOWN or XPASS.  Exit 0 unless a case failed.
       POL_VERBOSE=1 prints the time each phase and group took.
@@ -484,11 +493,80 @@ def log_count(path, needles):
         return 0
 
 
+def own_config(args, text):
+    """With --start-daemon, the daemon's PidFile is its own."""
+    if not args.start_daemon:
+        return text
+    return re.sub(rb"(?mi)^PidFile .*$",
+                  ("PidFile %s.pid" % args.config_target).encode(), text)
+
+
+def echo_server(spec):
+    """Listen on [ADDR]:PORT / ADDR:PORT and echo every connection."""
+    m = re.match(r"^\[(.*)\]:(\d+)$", spec) or re.match(r"^(.*):(\d+)$", spec)
+    addr, port = m.group(1), int(m.group(2))
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    s.listen(64)
+
+    def conn(c):
+        try:
+            while True:
+                b = c.recv(65536)
+                if not b:
+                    break
+                c.sendall(b)
+            c.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def loop():
+        while True:
+            c, _ = s.accept()
+            threading.Thread(target=conn, args=(c,), daemon=True).start()
+    threading.Thread(target=loop, daemon=True).start()
+
+
+def start_daemon(args, phases):
+    """--start-daemon: bring lo up (a fresh network namespace), start the
+    echo servers and the daemon with the first phase's configuration."""
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    for e in args.echo:
+        echo_server(e)
+    with open(phases[0].config, "rb") as f:
+        text = own_config(args, f.read())
+    with open(args.config_target, "wb") as f:
+        f.write(text)
+    if args.backend == "openssh":
+        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+    env = dict(os.environ)
+    if args.daemon_preload:
+        env["LD_PRELOAD"] = args.daemon_preload
+    log = open(args.daemon_log, "ab")
+    p = subprocess.Popen([args.start_daemon, "-D", "-e", "-f",
+                          args.config_target, "-p", str(args.port)],
+                         stdin=subprocess.DEVNULL, stdout=log,
+                         stderr=subprocess.STDOUT, env=env)
+    log.close()
+    end = time.monotonic() + args.timeout
+    done = ["Server listening on 127.0.0.1 port %d." % args.port]
+    while log_count(args.daemon_log, done) == 0:
+        if p.poll() is not None or time.monotonic() > end:
+            raise SystemExit("%s: %s did not start (see %s)" % (
+                args.tag, args.start_daemon, args.daemon_log))
+        time.sleep(0.02)
+    args.daemon_pid = p.pid
+    return p
+
+
 def switch_config(args, ph):
     """Install ph.config as the daemon's configuration (SIGHUP) and wait
     until new connections get it.  Returns an error text or ""."""
     with open(ph.config, "rb") as f:
-        new = f.read()
+        new = own_config(args, f.read())
     try:
         with open(args.config_target, "rb") as f:
             if f.read() == new:
@@ -521,6 +599,15 @@ def switch_config(args, ph):
 
 def cmd_run(args):
     phases = parse_cases(args.cases)
+    daemon = start_daemon(args, phases) if args.start_daemon else None
+    try:
+        return run_phases(args, phases)
+    finally:
+        if daemon is not None:
+            stop(daemon, args.timeout)
+
+
+def run_phases(args, phases):
     r = Runner(args)
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
         for ph in phases:
@@ -614,7 +701,10 @@ def main():
     p.add_argument("--tag", default="policy")
     p.add_argument("--jobs", type=int, default=4)
     p.add_argument("--timeout", type=float, default=20)
-    p.add_argument("--daemon-pid", type=int, required=True)
+    p.add_argument("--daemon-pid", type=int)
+    p.add_argument("--start-daemon")
+    p.add_argument("--daemon-preload")
+    p.add_argument("--echo", action="append", default=[])
     p.add_argument("--daemon-log", required=True)
     p.add_argument("--config-target", required=True)
     p.add_argument("--backend", default="portcullis")
@@ -627,6 +717,8 @@ def main():
         p.add_argument("--source")
         p.add_argument("--timeout", type=float, default=20)
     args = ap.parse_args()
+    if args.cmd == "run" and not (args.daemon_pid or args.start_daemon):
+        ap.error("run needs --daemon-pid or --start-daemon")
     return {"ports": cmd_ports, "run": cmd_run, "echo": cmd_echo,
             "banner": cmd_banner}[args.cmd](args)
 

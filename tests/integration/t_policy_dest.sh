@@ -14,10 +14,8 @@ pc_init
 pol_init
 
 e=$POL_ECHO
-BIND=127.0.0.2 pc_tcp_echo
-e2=$PC_TCP_PORT
-BIND=::1 pc_tcp_echo
-e6=$PC_TCP_PORT
+pol_echo e2 127.0.0.2
+pol_echo e6 ::1
 pol_key alice alice
 pol_key bob bob
 
