@@ -108,16 +108,17 @@ if [ ! -x "$SRC/configure" ]; then
 	(cd "$SRC" && flock /tmp/pc-build.lock autoreconf -fi) >"$B/logs/autoreconf.log" 2>&1 ||
 		die "autoreconf failed, see $B/logs/autoreconf.log"
 fi
-# (config.status leaves an unchanged config.h alone: compare with a stamp)
+# Again only when configure or config.h.in changed in content (autoreconf
+# in a shared tree rewrites them with new times and the same text).
+conf_sum=$(cat "$SRC/configure" "$SRC/config.h.in" 2>/dev/null | cksum)
 if [ ! -f "$B/conf/config.h" ] || [ ! -f "$B/conf/stamp" ] ||
-	[ "$SRC/configure" -nt "$B/conf/stamp" ] ||
-	[ "$SRC/config.h.in" -nt "$B/conf/stamp" ]; then
+	[ "$(cat "$B/conf/stamp")" != "$conf_sum" ]; then
 	echo "fuzz: configure (config.h only) in $B/conf"
 	(cd "$B/conf" && CC=$FUZZ_CC "$SRC/configure" --quiet) \
 		>"$B/logs/configure.log" 2>&1 ||
 		die "configure failed, see $B/logs/configure.log"
 	[ -f "$B/conf/config.h" ] || die "configure made no config.h"
-	touch "$B/conf/stamp"
+	echo "$conf_sum" >"$B/conf/stamp"
 fi
 
 # ---- compiling ---------------------------------------------------------------
