@@ -27,7 +27,9 @@
  *                socket, close for a pipe (never the shared pty fd)
  *
  *   socket mode ends when (EOF sent or peer CLOSE) and down is DONE, or on
- *   an error; session mode ends on relay_finish() or peer CLOSE.  The end
+ *   an error (with both EOFs exchanged it first gives the peer up to 2 s
+ *   to send CLOSE: relay_close_wait()); session mode ends on
+ *   relay_finish() or peer CLOSE.  The end
  *   (teardown) sends CLOSE, closes the fds, runs on_done, frees the
  *   channel and the relay -- always from the tick or after the loop,
  *   never inside a libssh callback.
@@ -67,6 +69,7 @@
 #define RELAY_UP_READS 4		/* reads per round and fd */
 #define RELAY_DOWN_PULLS 4		/* pulls per round */
 #define RELAY_RETRY_MS 20		/* unsent tail with an open window */
+#define RELAY_CLOSE_GRACE_MS 2000	/* peer's CLOSE after both EOFs */
 
 struct relay_up {
 	int fd;			/* -1: none */
@@ -112,6 +115,7 @@ struct relay {
 	bool aborted;
 	bool violation;
 	bool torn;
+	long long close_deadline;	/* relay_close_wait(), 0: not yet */
 };
 
 static void relay_teardown(struct relay *r);
@@ -475,6 +479,31 @@ relay_interest(struct relay *r)
 
 /* ---- the bookkeeping pass ---- */
 
+/*
+ * Socket mode, both EOFs exchanged: let the peer send CLOSE first, for a
+ * while.  A client may send a channel request (PuTTY's winadj@putty...
+ * with want-reply) before it sees our CLOSE; libssh 0.10 answers requests
+ * even on channels we closed, so the answer would follow our CLOSE, which
+ * RFC 4254 5.3 forbids and PuTTY treats as fatal.  Clients close on their
+ * own once both EOFs are through (OpenSSH, PuTTY), so this costs nothing
+ * but a round trip.  True while still waiting.
+ */
+static bool
+relay_close_wait(struct relay *r)
+{
+	long long now;
+
+	if (r->ch_closed || !r->eof_sent || !r->ch_eof || r->aborted)
+		return false;
+	now = sloop_now_ms();
+	if (r->close_deadline == 0)
+		r->close_deadline = now + RELAY_CLOSE_GRACE_MS;
+	if (now >= r->close_deadline)
+		return false;
+	sloop_want_timeout(r->l, (int)(r->close_deadline - now));
+	return true;
+}
+
 static void
 relay_tick(void *arg)
 {
@@ -502,8 +531,10 @@ relay_tick(void *arg)
 			r->eof_sent = true;
 		}
 		if ((r->eof_sent || r->ch_closed) && r->down == DOWN_DONE) {
-			relay_teardown(r);
-			return;
+			if (!relay_close_wait(r)) {
+				relay_teardown(r);
+				return;
+			}
 		}
 	} else {
 		if (relay_up_drained(r) && !r->output_done) {

@@ -80,6 +80,10 @@ import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 53))
 time.sleep(300)'
+dns_up() {
+	[ -n "$(ss -Hlun 'sport = :53' 2>/dev/null)" ]
+}
+pc_wait_for dns_up || pc_fail "the silent DNS server did not start"
 echo "nameserver 127.0.0.1" >"$T/resolv.conf"
 mount --bind "$T/resolv.conf" /etc/resolv.conf ||
 	pc_skip "cannot bind-mount /etc/resolv.conf in the private mount namespace"

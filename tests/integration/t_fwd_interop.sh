@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Other ways clients use direct-tcpip / tcpip-forward: ssh -D with SOCKS5
 # (curl --socks5-hostname: the server resolves the name; --socks5: an
-# address), ssh -W as a ProxyCommand through the daemon to itself, and
-# PuTTY's plink -L and -R.
+# address), ssh -W as a ProxyCommand and ssh -J through the daemon to
+# itself, and PuTTY's plink -L and -R.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fwd_lib.sh"
 pc_init
@@ -46,6 +46,30 @@ fwd_wait_listen "$l"
 pc_tcp_echo_check 127.0.0.1 "$l" 200000 || pc_fail "-L over a -W proxied connection failed"
 pc_wait_log -F "to=127.0.0.1:$PORT rule=\"default\""
 pc_kill "$FWD_SSH_PID"
+# ... and as ProxyJump (ssh passes -F on to the jump ssh it starts; the
+# destination is named localhost, or ssh sees a jump host loop)
+sed "s/^\[127\.0\.0\.1\]/[localhost]/" "$T/known_hosts" >"$T/known_hosts_j"
+cat "$T/known_hosts" >>"$T/known_hosts_j"
+cat >"$T/ssh_config" <<CONF
+Host *
+	User alice
+	IdentityFile $T/keys/alice
+	IdentitiesOnly yes
+	UserKnownHostsFile $T/known_hosts_j
+	GlobalKnownHostsFile /dev/null
+	CheckHostIP no
+	StrictHostKeyChecking yes
+	BatchMode yes
+	LogLevel ERROR
+CONF
+l=$(pc_free_port)
+pc_bg pc__client_env ssh -F "$T/ssh_config" -J "alice@127.0.0.1:$PORT" -N \
+	-L "$l:127.0.0.1:$echo4" -p "$PORT" localhost 2>"$T/jump.err"
+jump=$PC_BG_PID
+pc_wait_for fwd__listen_is "$l" || pc_fail "ssh -J did not come up: $(cat "$T/jump.err")"
+pc_tcp_echo_check 127.0.0.1 "$l" 200000 || pc_fail "-L over a -J connection failed"
+pc_wait_log -F "to=localhost:$PORT rule=\"default\""
+pc_kill "$jump"
 
 # ---- PuTTY plink -L and -R ----
 if command -v plink >/dev/null && command -v puttygen >/dev/null; then
@@ -64,8 +88,19 @@ if command -v plink >/dev/null && command -v puttygen >/dev/null; then
 	pc_wait_for fwd__listen_is "$pl" ||
 		pc_fail "plink -L did not listen: $(cat "$T/plink.out")"
 	fwd_wait_listen "$pr"
-	pc_tcp_echo_check 127.0.0.1 "$pl" 200000 || pc_fail "plink -L: echo failed"
-	pc_tcp_echo_check 127.0.0.1 "$pr" 200000 || pc_fail "plink -R: echo failed"
+	# PuTTY sends winadj@putty.projects.tartarus.org requests (want-reply)
+	# on its channels and treats a reply after our CLOSE as fatal: several
+	# channels in a row, then plink must still be running
+	for i in 1 2 3 4; do
+		pc_tcp_echo_check 127.0.0.1 "$pl" 200000 ||
+			pc_fail "plink -L: echo $i failed: $(cat "$T/plink.out")"
+		pc_tcp_echo_check 127.0.0.1 "$pr" 200000 ||
+			pc_fail "plink -R: echo $i failed: $(cat "$T/plink.out")"
+	done
+	pc__alive "$plink_pid" || pc_fail "plink exited: $(cat "$T/plink.out")"
+	if grep -q "FATAL" "$T/plink.out"; then
+		pc_fail "plink: $(cat "$T/plink.out")"
+	fi
 	pc_wait_log -F "listen=localhost:$pr rule=\"default\""
 	pc_kill "$plink_pid"
 	fwd_wait_free "$pr"
