@@ -181,8 +181,9 @@ pol_reset() {
 	: >"$POL/cases"
 }
 
+# shellcheck disable=SC2153 # PORT: set by pc_config
 pol_run() {
-	local tag=$1 x=() rc=0 first
+	local tag=$1 xa=() rc=0 first
 	if [ -z "${PC_DAEMON_PID:-}" ]; then
 		first=$(awk '$1 == "phase" { print $3; exit }' "$POL/cases")
 		[ -n "$first" ] || pc_fail "pol_run: no phase"
@@ -193,14 +194,14 @@ pol_run() {
 		PORTCULLISD=$POL_DAEMON pc_start_daemon
 	fi
 	if [ "$POL_BACKEND" = portcullis ]; then
-		x=(--x-daemon "$POL_PORTCULLISD" --x-preload "$POL_XPRELOAD")
+		xa=(--x-daemon "$POL_PORTCULLISD" --x-preload "$POL_XPRELOAD")
 	fi
 	"$PC_PYTHON" "$POL_RUN_PY" run --cases "$POL/cases" --port "$PORT" \
 		--ssh-opts "$POL/sshopts" --keys "$T/keys" \
 		--daemon-pid "$PC_DAEMON_PID" --daemon-log "$PC_LOG" \
 		--config-target "$T/sshd_config" --backend "$POL_BACKEND" \
 		--results "$POL/res" --tag "$POL_BACKEND/$tag" \
-		--jobs "${POL_JOBS:-6}" --timeout "$PC_TIMEOUT" "${x[@]}" || rc=$?
+		--jobs "${POL_JOBS:-6}" --timeout "$PC_TIMEOUT" "${xa[@]}" || rc=$?
 	[ ! -f "$POL/res" ] || sed "s/^/$tag /" "$POL/res" >>"$POL/results.$POL_BACKEND"
 	rm -f "$POL/res"
 	[ "$rc" -eq 0 ] || pc_fail "$POL_BACKEND: policy matrix '$tag' failed (see above)"
@@ -211,7 +212,7 @@ pol_stop() {
 }
 
 pol_run_both() {
-	local tag=$1 twin= rc=0 e ech=() start=$SECONDS
+	local tag=$1 twin='' rc=0 e ech=() start=$SECONDS
 	if [ "$POL_BACKEND" != portcullis ]; then
 		pc_fail "pol_run_both: start from the portcullis backend"
 	fi
@@ -269,7 +270,7 @@ pol_netns() {
 
 pol_raw() {
 	local id=$1 u=$2 key=$3 what=$4 host=$5 port=$6 exp=$7 f obs x=- rc=0
-	local spec known= xknown= st=ok why=
+	local spec known='' xknown='' st=ok why=
 	shift 7
 	for f in "$@"; do
 		case "$f" in

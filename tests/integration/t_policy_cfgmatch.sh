@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # pol_take/pol_echo assign by name
 # OpenSSH's regress/cfgmatch.sh and cfgmatchlisten.sh (POLICY.md Part C):
 # Match Address / Match User with PermitOpen (-L) and PermitListen (-R):
 # a matching block permits, another source address (127.0.0.2 here; a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # pol_take/pol_echo assign by name
 # The F-Secure destination rules (POLICY.md B.2, Decisions 2, 3, 5):
 # Allow/DenyForwardingTo HOST:PORT on -L destinations only (never -R).
 # The host is matched as a string (case-insensitive glob) and as every

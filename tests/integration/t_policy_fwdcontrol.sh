@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # pol_take/pol_echo assign by name
 # OpenSSH's regress/forward-control.sh matrix (POLICY.md Part C): for each
 # AllowTcpForwarding yes/local/remote/no, -L and -R 127.0.0.1:PORT with no
 # PermitOpen, PermitOpen not matching / matching, key permitopen= not

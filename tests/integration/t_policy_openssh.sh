@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # pol_take/pol_echo assign by name
 # Differential test: the keywords portcullisd shares with OpenSSH
 # (AllowTcpForwarding, DisableForwarding, PermitOpen, PermitListen,
 # GatewayPorts, Match User/Group/Address/LocalPort/All with them, key
@@ -176,30 +177,30 @@ L key/intersection/ip2 127.0.0.2 "$e2" Y
 pol_take g1 g2 g3 g4 g5 g6 g7
 pol_phase gatewayports-no <<<"GatewayPorts no"
 pol_group gp-no alice
-R gp-no/localhost "$g1" Y addrs=127.0.0.1,[::1]
-R gp-no/ip "127.0.0.1:$g2" Y addrs=127.0.0.1
-R gp-no/v6 "[::1]:$g3" Y addrs=[::1]
-R gp-no/empty ":$g4" Y addrs=127.0.0.1,[::1]
-R gp-no/any4 "0.0.0.0:$g5" Y addrs=127.0.0.1,[::1]
-R gp-no/star "*:$g6" Y addrs=127.0.0.1,[::1]
-R gp-no/other "127.0.0.2:$g7" Y addrs=127.0.0.1,[::1]
+R gp-no/localhost "$g1" Y "addrs=127.0.0.1,[::1]"
+R gp-no/ip "127.0.0.1:$g2" Y "addrs=127.0.0.1"
+R gp-no/v6 "[::1]:$g3" Y "addrs=[::1]"
+R gp-no/empty ":$g4" Y "addrs=127.0.0.1,[::1]"
+R gp-no/any4 "0.0.0.0:$g5" Y "addrs=127.0.0.1,[::1]"
+R gp-no/star "*:$g6" Y "addrs=127.0.0.1,[::1]"
+R gp-no/other "127.0.0.2:$g7" Y "addrs=127.0.0.1,[::1]"
 pol_phase gatewayports-clientspecified <<<"GatewayPorts ClientSpecified"
 pol_group gp-cs alice
-R gp-cs/localhost "$g1" Y addrs=127.0.0.1,[::1]
-R gp-cs/ip "127.0.0.1:$g2" Y addrs=127.0.0.1
-R gp-cs/v6 "[::1]:$g3" Y addrs=[::1]
-R gp-cs/other "127.0.0.2:$g7" Y addrs=127.0.0.2
+R gp-cs/localhost "$g1" Y "addrs=127.0.0.1,[::1]"
+R gp-cs/ip "127.0.0.1:$g2" Y "addrs=127.0.0.1"
+R gp-cs/v6 "[::1]:$g3" Y "addrs=[::1]"
+R gp-cs/other "127.0.0.2:$g7" Y "addrs=127.0.0.2"
 if [ "$POL_NETNS" = 1 ]; then
 	# wildcard binds: only inside our own network namespace
-	R gp-cs/empty ":$g4" Y addrs=0.0.0.0,[::]
-	R gp-cs/any4 "0.0.0.0:$g5" Y addrs=0.0.0.0
-	R gp-cs/star "*:$g6" Y addrs=0.0.0.0,[::]
+	R gp-cs/empty ":$g4" Y "addrs=0.0.0.0,[::]"
+	R gp-cs/any4 "0.0.0.0:$g5" Y "addrs=0.0.0.0"
+	R gp-cs/star "*:$g6" Y "addrs=0.0.0.0,[::]"
 	pol_phase gatewayports-yes <<<"GatewayPorts yes"
 	pol_group gp-yes alice
-	R gp-yes/localhost "$g1" Y addrs=0.0.0.0,[::]
-	R gp-yes/ip "127.0.0.1:$g2" Y addrs=0.0.0.0,[::]
-	R gp-yes/v6 "[::1]:$g3" Y addrs=0.0.0.0,[::]
-	R gp-yes/any4 "0.0.0.0:$g5" Y addrs=0.0.0.0,[::]
+	R gp-yes/localhost "$g1" Y "addrs=0.0.0.0,[::]"
+	R gp-yes/ip "127.0.0.1:$g2" Y "addrs=0.0.0.0,[::]"
+	R gp-yes/v6 "[::1]:$g3" Y "addrs=0.0.0.0,[::]"
+	R gp-yes/any4 "0.0.0.0:$g5" Y "addrs=0.0.0.0,[::]"
 else
 	echo "no private network namespace: GatewayPorts wildcard cases skipped"
 fi

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # pol_take/pol_echo assign by name
 # The F-Secure port rules (POLICY.md B.2, Decisions 2-4, 7): Allow/Deny
 # ForwardingPort with N, <N, >N, A..B, *-globs, *, service names; repeated
 # lines accumulate, deny wins, Match replaces the list; they judge remote
@@ -17,7 +18,7 @@ pol_init
 e=$POL_ECHO
 pol_key alice alice
 pol_key bob bob
-mkdir -p -m 700 "$T/home/root/.ssh"
+mkdir -m 700 "$T/home/root/.ssh"
 pol_key root root
 
 # three ports (p1 < p2 < p3) none ending in 7, and p7 ending in 7

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # pol_take/pol_echo assign by name
 # The Tectia per-account lists (POLICY.md B.1, Decisions 1, 3, 6):
 # AllowTcpForwardingForUsers/Groups and DenyTcpForwardingForUsers/Groups
 # with real users alice (groups alice, fwdusers), bob (bob, staff2) and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # pol_take/pol_echo assign by name
 # TCP wrappers (POLICY.md B.3, Decision 8) with HostsAllowFile and
 # HostsDenyFile in $T: an incoming connection denied for "portcullisd" is
 # closed before the SSH banner (log "refused connect from"); hosts.allow
