@@ -232,6 +232,9 @@ pc__log_tail() {
 
 pc_fail() {
 	echo "FAIL: ${PC_TEST_NAME:-test}: $*" >&2
+	if [ -n "${T:-}" ] && [ ! -d "$T" ]; then
+		echo "NOTE: the test directory $T is gone: something outside the test removed it" >&2
+	fi
 	pc__log_tail
 	exit 1
 }
