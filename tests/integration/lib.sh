@@ -279,6 +279,9 @@ pc__cleanup() {
 		echo "$r" >&2
 		rc=1
 	fi
+	if [ "$rc" -ne 0 ] && [ -n "${T:-}" ] && [ ! -d "$T" ]; then
+		echo "NOTE: the test directory $T is gone: something outside the test removed it" >&2
+	fi
 	if [ -n "${T:-}" ] && [ -d "$T" ]; then
 		if [ "${PC_KEEP:-0}" = 1 ]; then
 			echo "PC_KEEP=1: test files kept in $T" >&2
