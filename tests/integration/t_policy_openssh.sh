@@ -114,6 +114,8 @@ CFG
 lr first-value-wins/alice alice N N
 pol_phase value-case <<<"allowtcpforwarding Remote"
 lr value-case/alice alice N Y
+pol_phase value-all <<<"AllowTcpForwarding all"
+lr value-all/alice alice Y Y
 
 # ---- PermitOpen forms (literal host match, port *, none/any) ----
 pol_phase permitopen-any <<<"PermitOpen any"
@@ -134,7 +136,7 @@ L po-port-wild/localhost localhost "$e" N
 L po-port-wild/ip2 127.0.0.2 "$e2" N
 
 # ---- PermitListen forms (glob on the requested string, port 0) ----
-pol_take pa pb pc pd
+pol_take pa pb pc pd pe
 pol_phase permitlisten-none <<<"PermitListen none"
 lr pl-none alice Y N
 R pl-none/R0 0 N
@@ -147,6 +149,8 @@ R pl-forms/star "$pa" Y
 R pl-forms/R0 0 Y
 R pl-forms/glob "127.0.0.1:$pb" Y
 R pl-forms/localhost-star "$pc" Y
+# the requested string is lower-cased before matching
+R pl-forms/LOCALHOST-request "LOCALHOST:$pe" Y
 pol_phase permitlisten-bare <<CFG
 PermitListen $pa 127.0.0.1:$pb 127.0.0.1:$pd LOCALHOST:$pc
 CFG
@@ -201,6 +205,14 @@ if [ "$POL_NETNS" = 1 ]; then
 	R gp-yes/ip "127.0.0.1:$g2" Y "addrs=0.0.0.0,[::]"
 	R gp-yes/v6 "[::1]:$g3" Y "addrs=0.0.0.0,[::]"
 	R gp-yes/any4 "0.0.0.0:$g5" Y "addrs=0.0.0.0,[::]"
+	# PermitListen judges the requested string, before GatewayPorts
+	pol_phase gatewayports-yes-permitlisten <<CFG
+GatewayPorts yes
+PermitListen 127.0.0.1:$g1 127.0.0.1:$g2
+CFG
+	pol_group gp-yes-pl alice
+	R gp-yes-pl/localhost "$g1" N
+	R gp-yes-pl/ip "127.0.0.1:$g2" Y "addrs=0.0.0.0,[::]"
 else
 	echo "no private network namespace: GatewayPorts wildcard cases skipped"
 fi
