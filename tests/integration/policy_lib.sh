@@ -48,6 +48,8 @@
 # pol_run TAG          run the matrix (starting the daemon if needed) and
 #                      append "TAG ID EXP OBS X STATUS DETAIL" lines to
 #                      $POL/results.BACKEND; fail the test on any FAIL.
+#                      POL_DAEMON_ARGS: -o KEY=VALUE pairs the daemon is
+#                      started with (and -X given).
 #                      The matrix stays, to be run on another backend;
 #                      pol_reset clears it.  POL_JOBS connections at a time
 #                      (default 6).
@@ -77,6 +79,7 @@
 
 declare -A POL_KEYLINE=()
 POL_BACKEND=portcullis
+POL_DAEMON_ARGS=()
 POL_POOL=()
 POL_NPHASE=0
 
@@ -183,7 +186,7 @@ pol_reset() {
 
 # shellcheck disable=SC2153 # PORT: set by pc_config
 pol_run() {
-	local tag=$1 xa=() rc=0 first
+	local tag=$1 xa=() rc=0 first o
 	if [ -z "${PC_DAEMON_PID:-}" ]; then
 		first=$(awk '$1 == "phase" { print $3; exit }' "$POL/cases")
 		[ -n "$first" ] || pc_fail "pol_run: no phase"
@@ -191,10 +194,13 @@ pol_run() {
 		if [ "$POL_BACKEND" = openssh ]; then
 			[ -d /run/sshd ] || { mkdir -p /run/sshd && chmod 755 /run/sshd; }
 		fi
-		PORTCULLISD=$POL_DAEMON pc_start_daemon
+		PORTCULLISD=$POL_DAEMON pc_start_daemon "${POL_DAEMON_ARGS[@]}"
 	fi
 	if [ "$POL_BACKEND" = portcullis ]; then
 		xa=(--x-daemon "$POL_PORTCULLISD" --x-preload "$POL_XPRELOAD")
+		for o in "${POL_DAEMON_ARGS[@]}"; do
+			[ "$o" = -o ] || xa+=(--x-opt "$o")
+		done
 	fi
 	"$PC_PYTHON" "$POL_RUN_PY" run --cases "$POL/cases" --port "$PORT" \
 		--ssh-opts "$POL/sshopts" --keys "$T/keys" \

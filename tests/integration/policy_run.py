@@ -46,7 +46,8 @@
       With --x-daemon, every case (unless nox, or R with port 0) is also
       asked of `DAEMON -f CONFIG -X user=U,addr=A[,key=
       FILE:LINE],open=HOST:PORT|listen=LISTEN` and its exit status (0/1)
-      must agree with the observed verdict.
+      must agree with the observed verdict (--x-opt KEY=VALUE: the same
+      -o options as the daemon's).
 
       --daemon-pid is the running daemon (its configuration file is
       --config-target, its log --daemon-log).  Or, with --start-daemon
@@ -336,9 +337,10 @@ class Runner:
             return None
         if case.kind == "R" and case.listen_addr_port()[1] == 0:
             return None
+        opts = [w for o in self.a.x_opt for w in ("-o", o)]
         return subprocess.Popen(
-            [self.a.x_daemon, "-f", case.group.phase.config, "-X",
-             case.xspec()],
+            [self.a.x_daemon, "-f", case.group.phase.config] + opts +
+            ["-X", case.xspec()],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env=self.xenv, text=True)
 
@@ -710,6 +712,7 @@ def main():
     p.add_argument("--backend", default="portcullis")
     p.add_argument("--x-daemon")
     p.add_argument("--x-preload")
+    p.add_argument("--x-opt", action="append", default=[])
     for name in ("echo", "banner"):
         p = sub.add_parser(name)
         p.add_argument("host")

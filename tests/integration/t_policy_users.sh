@@ -9,8 +9,10 @@
 # AllowTcpForwarding or key options, Match blocks replace the lists.  Each
 # case is judged by data, checked with portcullisd -X, and a few denials
 # are checked in the log (rule and FILE:LINE).
+# (In a private network namespace when it can: no port collisions.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policy_lib.sh"
+pol_netns "$0" "$@"
 pc_init
 pol_init
 
@@ -81,6 +83,9 @@ u_case user-at-host/alice alice Y Y
 u_case user-at-host/alice-other alice N N alice 127.0.0.2
 u_case user-at-host/bob bob N N
 u_case user-at-host/carol-other carol Y Y carol 127.0.0.2
+pol_phase deny-user-at-host <<<"DenyTcpForwardingForUsers alice@127.0.0.2"
+u_case deny-user-at-host/alice alice Y Y
+u_case deny-user-at-host/alice-other alice N N alice 127.0.0.2
 pol_phase deny-wildcard <<<"DenyTcpForwardingForUsers a*"
 u_case deny-wildcard/alice alice N N
 u_case deny-wildcard/bob bob Y Y
@@ -146,6 +151,25 @@ pc_expect_log "forward listen denied: user=alice from=127\.0\.0\.1 port=[0-9]+ l
 pc_expect_log "forward (open|listen) denied: user=alice .* rule=\"DenyTcpForwardingForGroups fwdusers\" \($cfg:[0-9]+\)"
 pc_expect_log "forward (open|listen) denied: user=carol .* rule=\"AllowTcpForwardingForGroups alice\" \($cfg:[0-9]+\)"
 # (OpenSSH has no such lists, so no OpenSSH-style line is expected here)
+pol_stop
+
+# -o on the command line: the lists accumulate with the file's (Decision
+# 3), a scalar beats the file's, a Match block beats both (Decision 11)
+pol_reset
+POL_DAEMON_ARGS=(-o "AllowTcpForwardingForUsers bob" -o "AllowTcpForwarding local")
+pol_phase command-line <<CFG
+AllowTcpForwarding yes
+AllowTcpForwardingForUsers alice
+AllowTcpForwardingForGroups nosuchgroup
+Match User carol
+	AllowTcpForwarding remote
+	AllowTcpForwardingForUsers carol
+CFG
+u_case command-line/alice alice Y N
+u_case command-line/bob bob Y N
+u_case command-line/carol carol N Y
+pol_run users-command-line
+pc_expect_log "forward listen denied: user=alice .* rule=\"AllowTcpForwarding local\" \(command-line(:[0-9]+)?\)"
 pol_stop
 echo "portcullisd: $((SECONDS - start))s"
 pol_summary
