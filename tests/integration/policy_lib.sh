@@ -59,10 +59,15 @@
 #                      running daemon, judged and checked with -X like a
 #                      matrix case; the result goes to the same results.
 # pol_netns ARGS...    (before pc_init, with "$0" "$@") re-run the test in
-#                      a private network namespace (only lo) when unshare
-#                      works, so it may bind wildcard and privileged ports
-#                      without touching the host's; POL_NETNS=1 inside,
-#                      0 when the test runs where it is.
+#                      a private network namespace (only lo) and mount
+#                      namespace when unshare works, so it may bind wildcard
+#                      and privileged ports without touching the host's;
+#                      POL_NETNS=1 inside, 0 when the test runs where it is.
+# pol_hosts            (POL_NETNS=1 only, else returns 1) the lines on stdin
+#                      are added to a private copy of /etc/hosts, bind-mounted
+#                      over it in the test's own mount namespace.
+# pol_echo_at ADDR PORT
+#                      an echo server on ADDR and that very PORT.
 # pol_run_both TAG     pol_run on portcullisd, and the same matrix on
 #                      OpenSSH's sshd: at the same time in a private network
 #                      namespace (same port numbers, its own echo servers;
@@ -266,12 +271,32 @@ pol_netns() {
 		return 0
 	fi
 	if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
-		command -v ip >/dev/null && unshare -n true 2>/dev/null; then
+		command -v ip >/dev/null && unshare -n -m true 2>/dev/null; then
 		export POL_NETNS=1
-		exec unshare -n -- bash -c 'ip link set lo up && exec bash "$@"' \
+		exec unshare -n -m -- bash -c 'ip link set lo up && exec bash "$@"' \
 			bash "$@"
 	fi
 	POL_NETNS=0
+}
+
+pol_hosts() {
+	[ "${POL_NETNS:-0}" = 1 ] || return 1
+	{
+		cat /etc/hosts
+		cat
+	} >"$POL/hosts"
+	chmod 644 "$POL/hosts"
+	mount --bind "$POL/hosts" /etc/hosts
+}
+
+pol_echo_at() {
+	local pf=$POL/echo.$1.$2
+	pc_bg pc_tcp echo --bind "$1" --port "$2" --port-file "$pf"
+	pc_wait_for test -s "$pf" || pc_fail "no echo server on $1 port $2"
+	case "$1" in
+	*:*) POL_ECHOS+=("[$1]:$2") ;;
+	*) POL_ECHOS+=("$1:$2") ;;
+	esac
 }
 
 pol_raw() {

@@ -7,10 +7,13 @@
 # bypassed with localhost, LOCALHOST or other spellings of the address; an
 # Allow needs the string or every address; CIDR entries (IPv4 and IPv6);
 # port patterns; deny wins; lines accumulate; Match replaces the list;
-# PermitOpen still applies (literal).  Every case is judged by data and
+# PermitOpen still applies (literal); names with several addresses
+# (private /etc/hosts); service names.  Every case is judged by data and
 # checked with portcullisd -X.
+# (In a private network namespace when it can: no port collisions.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policy_lib.sh"
+pol_netns "$0" "$@"
 pc_init
 pol_init
 
@@ -119,6 +122,64 @@ Match User bob
 CFG
 dg match-replaces/alice alice              "N N N Y Y"
 dg match-replaces/bob bob                  "Y Y Y N Y"
+
+# names with several addresses (Decision 5: a Deny matching any address
+# denies, an Allow must match the string or every address), through a
+# private /etc/hosts in our own mount namespace; echo servers on the same
+# port on every address, so any checked address can be connected to
+if pol_hosts <<HOSTS; then
+127.0.0.1 multi.test dual.test
+127.0.0.2 multi.test only2.test
+::1 dual.test
+HOSTS
+	pol_echo_at 127.0.0.2 "$e"
+	pol_echo_at ::1 "$e"
+	pol_echo_at 127.0.0.1 8080
+	hg() {
+		local id=$1 exps name i lp
+		read -r -a exps <<<"$2"
+		pol_group "$id" alice
+		i=0
+		for name in 127.0.0.1 multi.test dual.test only2.test; do
+			pol_take lp
+			pol_L "$id/$name" "$lp" "$name" "$e" "${exps[$i]}"
+			i=$((i + 1))
+		done
+	}
+	#                                           ip multi dual only2
+	pol_phase hosts-allow-address <<<"AllowForwardingTo 127.0.0.1:*"
+	hg hosts-allow-address                     "Y N N N"
+	pol_phase hosts-allow-cidr <<<"AllowForwardingTo 127.0.0.0/8:*"
+	hg hosts-allow-cidr                        "Y Y N Y"
+	pol_phase hosts-deny-address <<<"DenyForwardingTo 127.0.0.2:*"
+	hg hosts-deny-address                      "Y N Y N"
+	pol_phase hosts-deny-v6 <<<"DenyForwardingTo [::1]:$e"
+	hg hosts-deny-v6                           "Y Y N Y"
+	pol_phase hosts-allow-name <<<"AllowForwardingTo MULTI.test:$e"
+	hg hosts-allow-name                        "N Y N N"
+	pol_phase hosts-allow-glob <<<"AllowForwardingTo *.test:*"
+	hg hosts-allow-glob                        "N Y Y Y"
+	# service names in the port half
+	pol_phase service-names <<CFG
+DenyForwardingTo *:http-alt
+AllowForwardingTo localhost:webcache 127.0.0.1:$e
+CFG
+	pol_group service-names alice
+	pol_take lp
+	pol_L service-names/8080 "$lp" 127.0.0.1 8080 N
+	pol_take lp
+	pol_L service-names/localhost-8080 "$lp" localhost 8080 N
+	pol_take lp
+	pol_L service-names/e "$lp" 127.0.0.1 "$e" Y
+	pol_phase service-names-allow <<<"AllowForwardingTo localhost:webcache"
+	pol_group service-names-allow alice
+	pol_take lp
+	pol_L service-names-allow/8080 "$lp" localhost 8080 Y
+	pol_take lp
+	pol_L service-names-allow/e "$lp" localhost "$e" N
+else
+	echo "no private mount namespace: multi-address names skipped"
+fi
 
 start=$SECONDS
 pol_run dest
