@@ -18,22 +18,29 @@
 #                   1500); the expected time is 10-15 minutes on 2 cores
 #
 # Sanitizer settings (exported, so the daemon the harness starts gets them):
-#   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 (+ the LSan suppressions
-#   in tests/ci/lsan.supp, if any), UBSAN_OPTIONS=print_stacktrace=1:
-#   halt_on_error=1 (the build already has -fno-sanitize-recover).
+#   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:verify_asan_link_order=0
+#   (below), LSAN_OPTIONS with tests/ci/lsan.supp, UBSAN_OPTIONS=
+#   print_stacktrace=1:halt_on_error=1 (the build already has
+#   -fno-sanitize-recover).  Each can be overridden from the environment.
 #
-# LD_PRELOAD and ASan: the harness runs the daemon with LD_PRELOAD of the
-# cwrap libraries (nss_wrapper, pam_wrapper).  A preloaded library comes
-# before the executable's own DT_NEEDED libraries, so libasan would not be
-# first and ASan aborts with "ASan runtime does not come first in initial
-# library list".  lib.sh's pc_start_daemon avoids that by putting the
-# daemon's own libasan first in LD_PRELOAD (checked: every daemon start in
-# the suite passes the check), so verify_asan_link_order=0 is NOT needed
-# and not set: keeping the check means a test that starts the daemon in
-# some other way with a preload fails loudly instead of running with an
-# unreliable runtime (interceptors resolved to the wrong library).  The
-# daemon's sessions get an environment built from nothing (no LD_PRELOAD,
-# no ASAN_OPTIONS), so shells and sftp-server run unsanitized.
+# LD_PRELOAD and ASan (verify_asan_link_order): the harness runs the
+# daemon with LD_PRELOAD of the cwrap libraries (nss_wrapper, pam_wrapper).
+# A preloaded library comes before the executable's own DT_NEEDED ones, so
+# libasan is not first and ASan aborts at start with "ASan runtime does not
+# come first in initial library list".
+#  - pc_start_daemon (lib.sh) puts the daemon's own libasan first in
+#    LD_PRELOAD: every daemon the suite starts that way passes the check.
+#  - A daemon run through pc_nss (LD_PRELOAD=$PC_PRELOAD only), e.g.
+#    t_policy_cfgmatch.sh's "pc_nss $PORTCULLISD -T ...", aborts.
+# So verify_asan_link_order=0 IS needed, for those runs only, and is set
+# below.  It costs little: the wrappers interpose no allocator or string
+# function, so every check on our code stays; only ASan's interceptors of
+# the functions nss_wrapper itself defines (getpwnam, getaddrinfo, ...) are
+# bypassed in those runs (fewer checks, never false reports).  Once lib.sh's
+# pc_nss also puts libasan first, it can go.
+#
+# The daemon's sessions get an environment built from nothing (no
+# LD_PRELOAD, no ASAN_OPTIONS), so shells and sftp-server run unsanitized.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -95,7 +102,7 @@ if ! locked make -C "$B" -j"$JOBS" all >"$B/build.out" 2>&1 ||
 fi
 
 # ---- make check ---------------------------------------------------------------------
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:verify_asan_link_order=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 if [ -f "$SRC/tests/ci/lsan.supp" ] && [ -z "${LSAN_OPTIONS:-}" ]; then
 	export LSAN_OPTIONS=suppressions=$SRC/tests/ci/lsan.supp:print_suppressions=0
