@@ -10,8 +10,10 @@
 # the server config and in the key.  Every case is judged by data, checked
 # with portcullisd -X, and run against OpenSSH's sshd too (same verdicts).
 # Last, the Match criteria parse test of cfgmatch.sh through -T -C.
+# (In a private network namespace when it can: no port collisions.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policy_lib.sh"
+pol_netns "$0" "$@"
 pc_init
 pol_init
 
@@ -119,7 +121,9 @@ r_case ip-key-wrong-bare alice k_pl_99 127.0.0.1 "127.0.0.1:$rp" N
 # sshd/config_match.c accepts it.
 KNOWN_BUG_MATCH_EQ=1
 match_criteria() {
-	local daemon=$1 sep p c crit v spec result
+	local daemon=$1 sep p c crit v spec result pre=$PC_PRELOAD
+	# portcullisd: an ASan build needs its runtime first (POL_XPRELOAD)
+	[ "$daemon" != "$PORTCULLISD" ] || pre=$POL_XPRELOAD
 	local params="user:user:u1 host:host:h1 address:addr:1.2.3.4 localaddress:laddr:5.6.7.8 rdomain:rdomain:rdom1"
 	for sep in " " "="; do
 		{
@@ -130,7 +134,7 @@ match_criteria() {
 				printf '\t    Match %s%s%s\n\t      Banner /%s\n' "$c" "$sep" "$v" "$v"
 			done
 		} >"$POL/match.cfg"
-		if ! pc_nss "$daemon" -f "$POL/match.cfg" -T >/dev/null 2>"$POL/match.err"; then
+		if ! env LD_PRELOAD="$pre" "$daemon" -f "$POL/match.cfg" -T >/dev/null 2>"$POL/match.err"; then
 			if [ "$sep" = "=" ] && [ "$daemon" != /usr/sbin/sshd ] &&
 				[ "$KNOWN_BUG_MATCH_EQ" = 1 ]; then
 				echo "KNOWN BUG: $daemon rejects 'Match user=u1': $(head -1 "$POL/match.err")"
@@ -149,7 +153,7 @@ match_criteria() {
 					spec="$c2=1$v2,$spec"
 				fi
 			done
-			result=$(pc_nss "$daemon" -f "$POL/match.cfg" -T -C "${spec%,}" |
+			result=$(env LD_PRELOAD="$pre" "$daemon" -f "$POL/match.cfg" -T -C "${spec%,}" |
 				awk 'tolower($1) == "banner" { print $2 }')
 			pc_expect_eq "/$v" "$result" "$daemon -T -C '$spec' (separator '$sep') banner"
 		done

@@ -26,7 +26,7 @@ pol_key bob bob
 # localhost resolves to 127.0.0.1 only here (an Allow for 127.0.0.1 then
 # admits it); if it also resolved to ::1, such an Allow would not
 lh_v4only=Y
-if getent ahosts localhost | awk '{ print $1 }' | grep -qv '^127\.0\.0\.1$'; then
+if getent ahosts localhost | awk '{ print $1 }' | grep -v '^127\.0\.0\.1$' >/dev/null; then
 	lh_v4only=N
 fi
 
