@@ -7,7 +7,8 @@
 
   policy_run.py echo HOST PORT [--source ADDR]
       connect (from ADDR), send bytes, print Y if they come back (echo
-      server at the end), N if the connection is refused or closed first.
+      server at the end), N if the connection is closed first, R if it is
+      refused (nothing listens), E otherwise.
 
   policy_run.py banner HOST PORT [--source ADDR]
       print the first line the server sends (an SSH banner), or EOF.
@@ -229,14 +230,15 @@ def parse_cases(path):
 
 
 def echo_through(addr, port, timeout, source=None):
-    """Y: our bytes came back; N: closed/refused without data; E: other."""
+    """Y: our bytes came back; N: closed without data; R: connection
+    refused (nothing listens); E: other."""
     data = os.urandom(PAYLOAD)
     try:
         c = socket.create_connection((addr, port), timeout=timeout,
                                      source_address=(source, 0)
                                      if source else None)
     except ConnectionRefusedError:
-        return "N", "connection refused"
+        return "R", "connection refused"
     except OSError as e:
         return "E", "connect: %s" % e
     got = b""
@@ -410,6 +412,8 @@ class Runner:
             for c in g.cases:
                 if c.kind == "L":
                     c.obs, c.detail = echo_through("127.0.0.1", c.lport, t)
+                    if c.obs == "R":
+                        c.obs = "E"     # ssh does not listen on LPORT
                     continue
                 m = replies[ri] if ri < len(replies) else None
                 ri += 1
@@ -433,7 +437,7 @@ class Runner:
                         c.addrs = listen_addrs(port)
                         c.detail += "addrs=%s " % c.addrs
                     o, d = echo_through(addr, port, t)
-                    if o == "N":
+                    if o == "R":
                         # bound elsewhere than asked (GatewayPorts)
                         addr = connect_addr(listen_addrs(port), addr)
                         o, d = echo_through(addr, port, t)
@@ -659,7 +663,7 @@ def run_phases(args, phases):
 def cmd_echo(args):
     v, d = echo_through(args.host, args.port, args.timeout, args.source)
     print(v)
-    if v == "E":
+    if v in ("E", "R"):
         print(d, file=sys.stderr)
     return 0
 

@@ -8,8 +8,10 @@
 # Every verdict is judged by data through the forward, checked against
 # `portcullisd -X`, and the same matrix is run against Debian's OpenSSH
 # sshd, whose verdicts must be identical (differential test).
+# (In a private network namespace when it can: no port collisions.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policy_lib.sh"
+pol_netns "$0" "$@"
 pc_init
 pol_init
 
