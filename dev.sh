@@ -39,7 +39,7 @@ DEPS=(
 	python3 python3-paramiko
 	curl iproute2 procps psmisc util-linux socat
 	valgrind clang libfuzzer-14-dev libclang-rt-14-dev
-	fail2ban ssh-audit
+	fail2ban ssh-audit nftables
 	debhelper devscripts fakeroot dpkg-dev
 )
 
