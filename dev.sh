@@ -179,7 +179,7 @@ cmd_test() {
 # findings (t_fwd_backpressure RSS growth and t_auth_pam leaks under ASan,
 # LoginGraceTime timeouts under valgrind at high load) that are open in
 # the hardening issue.  Run them by name: ./dev.sh ci-extra asan valgrind
-CI_STEPS=(install distcheck deb fuzz bench)
+CI_STEPS=(install distcheck deb fuzz load bench)
 
 # Run a script of the repository if it exists yet (steps whose script is
 # still being written are skipped, and say so).
@@ -201,6 +201,15 @@ ci_asan() {
 # A subset of the integration tests with the daemon under valgrind.
 ci_valgrind() {
 	VALGRIND_BUILDDIR=$B ci_script tests/ci/valgrind.sh
+}
+
+# Load tests too long for `make check` (tests/load/: `make check-load`).
+ci_load() {
+	if ! grep -q '^check-load:' "$B/Makefile" 2>/dev/null; then
+		echo "skipped: no check-load target yet"
+		return 0
+	fi
+	make -C "$B" check-load
 }
 
 # libFuzzer smoke run of every target (tests/fuzz/run.sh).

@@ -26,6 +26,8 @@ include tests/integration/auth.mk
 include tests/integration/session.mk
 include tests/integration/fwd.mk
 include tests/integration/policy.mk
+include tests/integration/ops.mk
+include tests/integration/hostile.mk
 
 TESTS += $(integration_tests)
 EXTRA_DIST += $(integration_tests) \

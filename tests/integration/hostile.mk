@@ -1,0 +1,3 @@
+# tests/integration/hostile.mk: hostile-client and fault tests that fit
+# in `make check` (each well under a minute).
+integration_tests +=
