@@ -257,6 +257,32 @@ conn_cb_channel_session(ssh_session s, void *ud)
 	return session_channel_open(c);
 }
 
+/*
+ * A channel request no channel callback took (unknown types, or a channel
+ * whose callbacks are gone).  On a channel that is no longer open -- our
+ * CLOSE is sent, or the peer's arrived -- send nothing: RFC 4254 5.3
+ * allows no message after our CLOSE, and the default reply libssh 0.10
+ * would send (CHANNEL_FAILURE for want-reply) makes PuTTY drop the whole
+ * connection.  The channel's owner removes its request callbacks when it
+ * sends CLOSE (session.c, relay.c), so every late request lands here.
+ * XXX libssh answers "keepalive@openssh.com" channel requests itself,
+ * before any callback, closed or not; a client that sends those to the
+ * server gets a FAILURE regardless.
+ */
+static int
+conn_channel_request(struct conn *c, ssh_message msg)
+{
+	ssh_channel ch = ssh_message_channel_request_channel(msg);
+
+	if (ch == NULL || ssh_channel_is_closed(ch)) {
+		log_debug2("channel request (type %d) on a closed channel "
+		    "from %s port %d ignored", ssh_message_subtype(msg),
+		    c->client_addr, c->client_port);
+		return 0;
+	}
+	return 1;
+}
+
 /* Everything libssh 0.10 does not hand to the server callbacks:
  * keyboard-interactive, direct-tcpip and other channel types, global
  * requests (tcpip-forward).  Return 0 = replied, 1 = default reply. */
@@ -286,6 +312,8 @@ conn_cb_message(ssh_session s, ssh_message msg, void *ud)
 		if (!c->authenticated || c->fwd == NULL)
 			return 1;
 		return fwd_handle_message(c, msg);
+	case SSH_REQUEST_CHANNEL:
+		return conn_channel_request(c, msg);
 	default:
 		return 1;
 	}

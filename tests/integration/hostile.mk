@@ -1,3 +1,5 @@
 # tests/integration/hostile.mk: hostile-client and fault tests that fit
 # in `make check` (each well under a minute).
-integration_tests +=
+integration_tests += \
+	tests/integration/t_hostile_closereq.sh
+EXTRA_DIST += tests/integration/hostile_client.py
