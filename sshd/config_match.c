@@ -1,7 +1,8 @@
 /*
  * Match criteria (OpenSSH 9.2 servconf.c match_cfg_line semantics): User,
  * Group, Host, Address, LocalAddress, LocalPort, RDomain, All; ANDed on one
- * line; comma lists with * ? and ! negation; Address lists with CIDR.
+ * line; comma lists with * ? and ! negation; Address lists with CIDR;
+ * "Criterion value" or "Criterion=value" (OpenSSH strdelim()).
  * Also the -C connection spec.
  */
 #include "config.h"
@@ -72,38 +73,106 @@ match_list_ok(const char *list)
 	}
 }
 
-int
-cfg_match_parse(char *const *av, int ac, struct cfg_cond *cond, char *err,
-    size_t errlen)
+/*
+ * OpenSSH 9.2 reads a Match line with strdelim(): a word ends at a blank
+ * or at '=', and one '=' with blanks around it is a separator, so
+ * "User=a", "User = a", "User= a" and "User =a" all mean "User a".  A
+ * second '=' ("User==a") or an empty quoted word starts an empty word,
+ * which ends the criteria; text after it is an error ("garbage at end of
+ * line" in OpenSSH).  av[] are the line's words after quote removal (a
+ * boundary between them is a blank).  The words go to wv[], pointing
+ * into one copy of av[] that the caller frees (*bufp).
+ * XXX a quoted "a=b" is split too (OpenSSH keeps it when the quote starts
+ * the word); no user, group, host or address contains '='.
+ */
+static void
+match_words(char *const *av, int ac, char ***wvp, int *wcp, char **bufp,
+    bool *garbage)
+{
+	char **wv, *buf, *p;
+	size_t len = 0, n;
+	int i, wc = 0;
+
+	*garbage = false;
+	for (i = 0; i < ac; i++)
+		len += strlen(av[i]) + 1;
+	buf = xmalloc(len + 1);
+	wv = xcalloc(len + 1, sizeof(*wv));	/* a word has >= 1 char */
+	for (i = 0, p = buf; i < ac; i++) {
+		n = strlen(av[i]);
+		memcpy(p, av[i], n + 1);
+		p += n + 1;
+	}
+	/* p: where the next word starts, in the copy of av[i] */
+	for (i = 0, p = buf; i < ac;) {
+		if (*p == '\0' || *p == '=') {
+			/* an empty word: the end, unless more follows */
+			*garbage = (*p == '=' && p[1] != '\0') || i + 1 < ac;
+			break;
+		}
+		wv[wc++] = p;
+		p += strcspn(p, "=");
+		if (*p == '=') {
+			/* "a=b" or "a= b": blanks after the '=' only */
+			*p++ = '\0';
+			if (*p == '\0') {
+				i++;
+				p++;
+			}
+			continue;
+		}
+		/* a blank: then one '=' may follow ("a =b", "a = b") */
+		i++;
+		p++;
+		if (i < ac && *p == '=') {
+			if (*++p == '\0') {
+				i++;
+				p++;
+			}
+		}
+	}
+	*wvp = wv;
+	*wcp = wc;
+	*bufp = buf;
+}
+
+static int
+match_parse_words(char *const *av, int ac, bool garbage,
+    struct cfg_cond *cond, char *err, size_t errlen)
 {
 	struct cfg_crit *cr;
 	size_t k;
 	int i, port;
 
-	if (ac == 0)
+	if (ac == 0 || av[0][0] == '#')
 		return match_err(err, errlen, "One or more attributes required "
 		    "for Match");
 	cond->crit = xcalloc((size_t)ac, sizeof(*cond->crit));
 	for (i = 0; i < ac; i++) {
+		if (av[i][0] == '#')
+			break;		/* "User a =#comment" */
 		for (k = 0; k < sizeof(match_kinds) / sizeof(match_kinds[0]);
 		    k++) {
 			if (strcasecmp(av[i], match_kinds[k].name) == 0)
 				break;
 		}
-		if (k == sizeof(match_kinds) / sizeof(match_kinds[0]))
-			return match_err(err, errlen, "Unsupported Match "
-			    "attribute %s", av[i]);
-		cr = &cond->crit[cond->ncrit++];
-		cr->kind = match_kinds[k].kind;
-		if (cr->kind == CFG_CRIT_ALL) {
-			if (ac != 1)
+		if (k < sizeof(match_kinds) / sizeof(match_kinds[0]) &&
+		    match_kinds[k].kind == CFG_CRIT_ALL) {
+			if (i != 0 || (ac > 1 && av[1][0] != '#'))
 				return match_err(err, errlen, "'all' cannot be "
 				    "combined with other Match attributes");
-			return 0;
+			cond->crit[cond->ncrit++].kind = CFG_CRIT_ALL;
+			break;
 		}
-		if (++i >= ac || av[i][0] == '\0')
+		/* the argument first, as OpenSSH ("User a=b": b has none) */
+		if (++i >= ac || av[i][0] == '\0' || av[i][0] == '#')
 			return match_err(err, errlen, "Missing Match criteria "
 			    "for %s", av[i - 1]);
+		if (k == sizeof(match_kinds) / sizeof(match_kinds[0]))
+			return match_err(err, errlen, "Unsupported Match "
+			    "attribute %s", av[i - 1]);
+		cr = &cond->crit[cond->ncrit++];
+		cr->kind = match_kinds[k].kind;
 		cr->arg = xstrdup(av[i]);
 		switch (cr->kind) {
 		case CFG_CRIT_ADDRESS:
@@ -114,8 +183,9 @@ cfg_match_parse(char *const *av, int ac, struct cfg_cond *cond, char *err,
 				    "%s argument '%s'", av[i - 1], cr->arg);
 			break;
 		case CFG_CRIT_LPORT:
-			/* one port, as OpenSSH 9.2 (no lists) */
-			if (port_parse(cr->arg, &port, true) != 0 || port < 1)
+			/* one port, as OpenSSH 9.2 (no lists); 0 parses
+			 * there too and never matches a connection */
+			if (port_parse(cr->arg, &port, true) != 0 || port < 0)
 				return match_err(err, errlen, "Invalid "
 				    "LocalPort '%s' on Match line", cr->arg);
 			cr->port = port;
@@ -127,7 +197,26 @@ cfg_match_parse(char *const *av, int ac, struct cfg_cond *cond, char *err,
 			break;
 		}
 	}
+	if (garbage)
+		return match_err(err, errlen, "extra arguments at end of line "
+		    "(after an empty word: two '=' in a row?)");
 	return 0;
+}
+
+/* Criterion value and Criterion=value, as OpenSSH 9.2 (match_words). */
+int
+cfg_match_parse(char *const *av, int ac, struct cfg_cond *cond, char *err,
+    size_t errlen)
+{
+	char **wv, *buf;
+	int wc, r;
+	bool garbage;
+
+	match_words(av, ac, &wv, &wc, &buf, &garbage);
+	r = match_parse_words(wv, wc, garbage, cond, err, errlen);
+	free(wv);
+	free(buf);
+	return r;
 }
 
 void

@@ -115,17 +115,15 @@ r_case ip-key-bare alice k_pl_bare 127.0.0.1 "127.0.0.1:$rp" Y
 r_case ip-key-wrong-bare alice k_pl_99 127.0.0.1 "127.0.0.1:$rp" N
 
 # ---- parsing of the Match criteria (cfgmatch.sh, through -T -C) ----
-# KNOWN BUG (config): portcullisd rejects "Match user=u1" ("Unsupported
-# Match attribute user=u1"); OpenSSH 9.2's parser splits words at a single
-# '=' (strdelim) and accepts it, as cfgmatch.sh checks.  Set to 0 once
-# sshd/config_match.c accepts it.
-KNOWN_BUG_MATCH_EQ=1
+# Criterion value and Criterion=value: OpenSSH 9.2's parser splits the
+# Match line at blanks and at one '=' with blanks round it (strdelim), as
+# cfgmatch.sh checks; both daemons must accept every separator below.
 match_criteria() {
-	local daemon=$1 sep p c crit v spec result pre=$PC_PRELOAD
+	local daemon=$1 sep p c crit v spec result addr pre=$PC_PRELOAD
 	# portcullisd: an ASan build needs its runtime first (POL_XPRELOAD)
 	[ "$daemon" != "$PORTCULLISD" ] || pre=$POL_XPRELOAD
 	local params="user:user:u1 host:host:h1 address:addr:1.2.3.4 localaddress:laddr:5.6.7.8 rdomain:rdomain:rdom1"
-	for sep in " " "="; do
+	for sep in " " "=" " = " "= " " ="; do
 		{
 			echo "HostKey $T/hostkey"
 			echo "Banner /nomatch"
@@ -135,11 +133,6 @@ match_criteria() {
 			done
 		} >"$POL/match.cfg"
 		if ! env LD_PRELOAD="$pre" "$daemon" -f "$POL/match.cfg" -T >/dev/null 2>"$POL/match.err"; then
-			if [ "$sep" = "=" ] && [ "$daemon" != /usr/sbin/sshd ] &&
-				[ "$KNOWN_BUG_MATCH_EQ" = 1 ]; then
-				echo "KNOWN BUG: $daemon rejects 'Match user=u1': $(head -1 "$POL/match.err")"
-				continue
-			fi
 			pc_fail "$daemon -T rejects Match criteria with separator '$sep': $(cat "$POL/match.err")"
 		fi
 		for p in $params; do
@@ -158,6 +151,24 @@ match_criteria() {
 			pc_expect_eq "/$v" "$result" "$daemon -T -C '$spec' (separator '$sep') banner"
 		done
 	done
+	# two criteria in the = form on one line (ANDed); a doubled '=' is
+	# an error for both daemons
+	printf 'HostKey %s\nBanner /nomatch\nMatch user=u1,u2 Address=127.0.0.1\n\tBanner /both\n' \
+		"$T/hostkey" >"$POL/match.cfg"
+	local row want who
+	for row in u2:127.0.0.1:/both u3:127.0.0.1:/nomatch u1:127.0.0.2:/nomatch; do
+		IFS=: read -r who addr want <<<"$row"
+		spec="user=$who,host=h,addr=$addr,laddr=127.0.0.1,rdomain=r"
+		result=$(env LD_PRELOAD="$pre" "$daemon" -f "$POL/match.cfg" -T -C "$spec" |
+			awk 'tolower($1) == "banner" { print $2 }')
+		pc_expect_eq "$want" "$result" "$daemon -T -C '$spec' on 'Match user=u1,u2 Address=127.0.0.1' banner"
+	done
+	printf 'HostKey %s\nMatch User==u1\n\tBanner /x\n' "$T/hostkey" >"$POL/match.cfg"
+	if env LD_PRELOAD="$pre" "$daemon" -f "$POL/match.cfg" -T >/dev/null 2>"$POL/match.err"; then
+		pc_fail "$daemon -T accepts 'Match User==u1'"
+	fi
+	grep -q "Missing Match criteria for User" "$POL/match.err" ||
+		pc_fail "$daemon on 'Match User==u1' says: $(cat "$POL/match.err")"
 }
 
 pol_run_both cfgmatch
