@@ -15,7 +15,8 @@
 
 LOAD_TESTS = \
 	tests/load/l_sessions.sh \
-	tests/load/l_channels.sh
+	tests/load/l_channels.sh \
+	tests/load/l_slowloris.sh
 
 LOAD_TEST_TIMEOUT = 300
 
