@@ -3,5 +3,6 @@
 # OPS_RELOAD_MB (default 1024) sizes t_ops_reload.sh's transfer.
 integration_tests += \
 	tests/integration/t_ops_reload.sh \
+	tests/integration/t_ops_paramiko.sh \
 	tests/integration/t_ops_audit.sh
-EXTRA_DIST += tests/integration/ops_tcp.py
+EXTRA_DIST += tests/integration/ops_tcp.py tests/integration/ops_paramiko.py

@@ -46,6 +46,8 @@ done <"$T/sshd_config"
 [ "${#types[@]}" -gt 0 ] || pc_fail "etc/sshd_config names no HostKey"
 
 PORT=$(pc_free_port)
+# pc_start_daemon (lib.sh) reads it: the configuration is ours.
+# shellcheck disable=SC2034
 PC_CONFIGURED=yes
 pc_start_daemon
 

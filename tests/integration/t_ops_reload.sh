@@ -67,7 +67,7 @@ pc_tcp_echo_check 127.0.0.1 "$l_old" 100000 ||
 "$PC_PYTHON" "$PC_SRCDIR/tests/integration/ops_tcp.py" gsource \
 	--port "$l_sink" --bytes "$bytes" \
 	--mark-at $((bytes / 8)) --mark "$T/mark" \
-	--gate-at $((bytes / 8 * 7)) --gate "$T/go" \
+	--gate-at $((bytes * 7 / 8)) --gate "$T/go" \
 	--timeout "$xfer_timeout" >"$T/source.out" 2>"$T/source.err" &
 src=$!
 PC_PIDS+=("$src")
