@@ -16,6 +16,7 @@
 #include "common/xmalloc.h"
 #include "policy/explain.h"
 #include "policy/policy.h"
+#include "policy/policy_int.h"
 
 /* Bounded appender: never overflows, remembers that it had to cut. */
 struct explain_buf {
@@ -202,23 +203,6 @@ policy_explain_openssh(char *buf, size_t len, const char *client_addr,
 #define SPEC_MAX 4096		/* longer specs are refused */
 #define SPEC_MAX_GROUPS 64
 
-static int
-spec_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-spec_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return PC_ERR_INVAL;
-}
-
 /* Decimal up to 4294967295 (a uint32 on the wire), or a service name. */
 static int
 spec_port(const char *s, long *port)
@@ -278,10 +262,10 @@ static int
 spec_once(char **dst, const char *v, const char *k, char *err, size_t errlen)
 {
 	if (*dst != NULL) {
-		return spec_err(err, errlen, "-X: %s= given twice", k);
+		return pattern_err(err, errlen, "-X: %s= given twice", k);
 	}
 	if (*v == '\0') {
-		return spec_err(err, errlen, "-X: empty %s=", k);
+		return pattern_err(err, errlen, "-X: empty %s=", k);
 	}
 	*dst = xstrdup(v);
 	return 0;
@@ -295,20 +279,40 @@ spec_item(struct explain_spec *s, const char *k, const char *v, bool *have_req,
 	const char *colon;
 	char *end;
 	long line;
+	int port;
 
 	if (strcmp(k, "user") == 0) {
 		return spec_once(&s->user, v, k, err, errlen);
 	}
 	if (strcmp(k, "addr") == 0) {
 		if (addr_parse(v, &a) != 0) {
-			return spec_err(err, errlen, "-X: addr=%s is not a "
+			return pattern_err(err, errlen, "-X: addr=%s is not a "
 			    "numeric address", v);
 		}
 		return spec_once(&s->addr, v, k, err, errlen);
 	}
+	if (strcmp(k, "laddr") == 0) {
+		if (addr_parse(v, &a) != 0) {
+			return pattern_err(err, errlen, "-X: laddr=%s is not a "
+			    "numeric address", v);
+		}
+		return spec_once(&s->laddr, v, k, err, errlen);
+	}
+	if (strcmp(k, "lport") == 0) {
+		if (s->lport != 0) {
+			return pattern_err(err, errlen, "-X: lport= given "
+			    "twice");
+		}
+		if (port_parse(v, &port, true) != 0 || port < 1) {
+			return pattern_err(err, errlen, "-X: bad lport=%s "
+			    "(want 1-65535 or a service name)", v);
+		}
+		s->lport = port;
+		return 0;
+	}
 	if (strcmp(k, "group") == 0) {
 		if (*v == '\0' || s->ngroups >= SPEC_MAX_GROUPS) {
-			return spec_err(err, errlen, "-X: empty group= or more "
+			return pattern_err(err, errlen, "-X: empty group= or more "
 			    "than %d groups", SPEC_MAX_GROUPS);
 		}
 		s->groups = xreallocarray(s->groups, s->ngroups + 2,
@@ -321,13 +325,13 @@ spec_item(struct explain_spec *s, const char *k, const char *v, bool *have_req,
 	if (strcmp(k, "key") == 0) {
 		if (s->have_key || (colon = strrchr(v, ':')) == NULL ||
 		    colon == v) {
-			return spec_err(err, errlen, "-X: want key=FILE:LINE "
+			return pattern_err(err, errlen, "-X: want key=FILE:LINE "
 			    "(once)");
 		}
 		line = strtol(colon + 1, &end, 10);
 		if (!isdigit((unsigned char)colon[1]) || *end != '\0' ||
 		    line < 1 || line > 10000000) {
-			return spec_err(err, errlen, "-X: bad line in key=%s",
+			return pattern_err(err, errlen, "-X: bad line in key=%s",
 			    v);
 		}
 		s->key_file = xstrndup(v, (size_t)(colon - v));
@@ -337,7 +341,7 @@ spec_item(struct explain_spec *s, const char *k, const char *v, bool *have_req,
 	}
 	if (strcmp(k, "open") == 0 || strcmp(k, "listen") == 0) {
 		if (*have_req) {
-			return spec_err(err, errlen, "-X: give one open= or "
+			return pattern_err(err, errlen, "-X: give one open= or "
 			    "listen=");
 		}
 		*have_req = true;
@@ -345,13 +349,13 @@ spec_item(struct explain_spec *s, const char *k, const char *v, bool *have_req,
 		if (spec_hostport(v, s->kind == PC_LISTEN ? "localhost" : NULL,
 		    &s->host, &s->port) != 0 ||
 		    (s->kind == PC_OPEN && *s->host == '\0')) {
-			return spec_err(err, errlen, "-X: bad %s=%s (want %s)",
+			return pattern_err(err, errlen, "-X: bad %s=%s (want %s)",
 			    k, v, s->kind == PC_OPEN ? "HOST:PORT" :
 			    "[ADDR:]PORT");
 		}
 		return 0;
 	}
-	return spec_err(err, errlen, "-X: unknown item \"%s\"", k);
+	return pattern_err(err, errlen, "-X: unknown item \"%s\"", k);
 }
 
 int
@@ -367,7 +371,7 @@ policy_explain_spec_parse(const char *spec, struct explain_spec *out,
 	}
 	memset(out, 0, sizeof(*out));
 	if (spec == NULL || strlen(spec) > SPEC_MAX) {
-		return spec_err(err, errlen, "-X: missing or too long spec");
+		return pattern_err(err, errlen, "-X: missing or too long spec");
 	}
 	copy = xstrdup(spec);
 	/* strtok_r would skip empty items; an empty item is an error */
@@ -376,7 +380,7 @@ policy_explain_spec_parse(const char *spec, struct explain_spec *out,
 			*save++ = '\0';
 		}
 		if ((eq = strchr(item, '=')) == NULL) {
-			r = spec_err(err, errlen, "-X: \"%s\" is not KEY=VALUE",
+			r = pattern_err(err, errlen, "-X: \"%s\" is not KEY=VALUE",
 			    item);
 			goto out;
 		}
@@ -387,7 +391,7 @@ policy_explain_spec_parse(const char *spec, struct explain_spec *out,
 		}
 	}
 	if (out->user == NULL || out->addr == NULL || !have_req) {
-		r = spec_err(err, errlen, "-X: user=, addr= and one of open= "
+		r = pattern_err(err, errlen, "-X: user=, addr= and one of open= "
 		    "or listen= are required");
 		goto out;
 	}
@@ -409,6 +413,7 @@ policy_explain_spec_free(struct explain_spec *s)
 	}
 	free(s->user);
 	free(s->addr);
+	free(s->laddr);
 	for (i = 0; i < s->ngroups; i++) {
 		free(s->groups[i]);
 	}

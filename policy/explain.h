@@ -54,10 +54,13 @@ int policy_explain_openssh(char *buf, size_t len, const char *client_addr,
 
 /*
  * The -X spec:
- *	user=U,addr=A[,group=G...][,key=FILE:LINE],open=HOST:PORT
- *	user=U,addr=A[,group=G...][,key=FILE:LINE],listen=[ADDR:]PORT
- * Items in any order, each at most once except group.  addr must be a
- * numeric address.  HOST/ADDR may be "[v6]"; otherwise the port follows
+ *	user=U,addr=A[,laddr=L][,lport=P][,group=G...][,key=FILE:LINE],
+ *	    open=HOST:PORT | listen=[ADDR:]PORT
+ * Items in any order, each at most once except group.  addr and laddr
+ * must be numeric addresses; laddr/lport are the local end of the SSH
+ * connection (what Match LocalAddress / LocalPort test, named as in
+ * -C); lport is 1-65535 or a service name.  Without them the daemon
+ * assumes its first listening address and port (explain_cli.c).  HOST/ADDR may be "[v6]"; otherwise the port follows
  * the last ':'.  listen=PORT means the address string "localhost" (what
  * "ssh -R PORT:..." sends), listen=:PORT the empty string, listen=ADDR:PORT
  * that string.  PORT is decimal (up to 4294967295, so -X can show the
@@ -71,6 +74,8 @@ int policy_explain_openssh(char *buf, size_t len, const char *client_addr,
 struct explain_spec {
 	char *user;
 	char *addr;		/* client address (numeric) */
+	char *laddr;		/* local address (numeric); NULL: not given */
+	int lport;		/* local port; 0: not given */
 	char **groups;		/* NULL-terminated, primary first; NULL
 				 * when no group= was given */
 	size_t ngroups;

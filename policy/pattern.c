@@ -16,12 +16,10 @@
 #include "common/err.h"
 #include "common/match.h"
 #include "policy/pattern.h"
+#include "policy/policy_int.h"
 
-static int
-pattern_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
+/* Shared with explain.c's -X spec parser (policy_int.h). */
+int
 pattern_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

@@ -101,6 +101,11 @@ void policy_layer_rule(struct pc_decision *d, const char *name, bool pass,
 void policy_why(struct pc_decision *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* pattern.c: the message into err (when err != NULL and errlen > 0);
+ * returns PC_ERR_INVAL.  For the value parsers and the -X spec. */
+int pattern_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* policy_compile.c: build struct policy from the configuration. */
 int policy_compile(struct policy *p, const struct policy_config *cfg);
 void policy_compile_free(struct policy *p);

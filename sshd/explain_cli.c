@@ -1,19 +1,22 @@
 /*
  * portcullisd -X: the forwarding decision for a described request, made
- * by the daemon's own code: Match resolution for the user and address,
- * the authorized_keys line's options, NSS groups, the same bounded name
- * lookup (fwd_resolve) and policy_decide().
+ * by the daemon's own code: Match resolution for the user, the client
+ * address and the local end (laddr=/lport=, or the first listening
+ * address and port), the authorized_keys line's options, NSS groups, the
+ * same bounded name lookup (fwd_resolve) and policy_decide().
  */
 #include "config.h"
 
 #include <errno.h>
 #include <grp.h>
+#include <netdb.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
+#include "common/addr.h"
 #include "common/authkeys.h"
 #include "common/err.h"
 #include "common/log.h"
@@ -48,6 +51,58 @@ explain_nss_groups(const char *user, gid_t gid)
 	}
 	out[k] = NULL;
 	return out;
+}
+
+/*
+ * The local end a real connection would most likely have when -X gives
+ * no laddr= / lport=: the first socket the listener opens, that is the
+ * first ListenAddress (its own port, else the first Port) or, with no
+ * ListenAddress, the wildcard address on the first Port (-p replaces
+ * Port, as for the listener).  A wildcard or a host name is no local
+ * address a connection can have: laddr stays unknown then, so Match
+ * LocalAddress does not match (as "-T -C" without laddr=), and a note
+ * says so.  laddr points into buf.
+ */
+static void
+explain_local_default(const struct servconf *g, char *buf, size_t len,
+    const char **laddr, int *lport)
+{
+	const char *la = g->listen_addrs.n > 0 ? g->listen_addrs.v[0] : NULL;
+	const char *close, *colon;
+	char port[NI_MAXSERV] = "";
+	struct pc_addr a;
+	int p;
+
+	buf[0] = '\0';
+	if (la != NULL && la[0] == '[' && (close = strchr(la, ']')) != NULL &&
+	    close[1] == '\0') {
+		/* "[v6]" without a port */
+		snprintf(buf, len, "%.*s", (int)(close - la - 1), la + 1);
+	} else if (la != NULL && (la[0] == '[' || ((colon = strchr(la,
+	    ':')) != NULL && strchr(colon + 1, ':') == NULL))) {
+		/* "[v6]:port", "v4:port", "name:port" */
+		if (hostport_split(la, buf, len, port, sizeof(port), false,
+		    NULL) != 0)
+			buf[0] = port[0] = '\0';
+	} else if (la != NULL) {
+		snprintf(buf, len, "%s", la);	/* bare address or name */
+	}
+	if (*lport <= 0) {
+		if (port[0] == '\0' && g->ports.n > 0)
+			snprintf(port, sizeof(port), "%s", g->ports.v[0]);
+		if (port_parse(port, &p, true) == 0 && p > 0)
+			*lport = p;
+	}
+	if (*laddr != NULL)
+		return;
+	if (buf[0] != '\0' && addr_parse(buf, &a) == 0 &&
+	    strcmp(buf, "0.0.0.0") != 0 && strcmp(buf, "::") != 0) {
+		*laddr = buf;
+		return;
+	}
+	fprintf(stderr, "note: no laddr= given and the first listening "
+	    "address (%s) is not one address: Match LocalAddress blocks do "
+	    "not apply\n", buf[0] != '\0' ? buf : "any");
 }
 
 /* Read line `line` of an authorized_keys file into opts. */
@@ -100,7 +155,7 @@ explain_cli_run(struct daemon *d, const char *spec)
 	struct pc_request req;
 	struct pc_decision dec;
 	struct passwd *pw;
-	char err[256], **groups = NULL;
+	char err[256], **groups = NULL, laddr[NI_MAXHOST];
 	size_t i;
 	int rc = 255, r;
 
@@ -129,7 +184,11 @@ explain_cli_run(struct daemon *d, const char *spec)
 	ci.groups = (const char *const *)c.groups;
 	ci.addr = es.addr;
 	ci.host = es.addr;
-	ci.lport = -1;
+	ci.laddr = es.laddr;
+	ci.lport = es.lport > 0 ? es.lport : -1;
+	if (es.laddr == NULL || es.lport <= 0)
+		explain_local_default(&d->global, laddr, sizeof(laddr),
+		    &ci.laddr, &ci.lport);
 	if (config_resolve(d->config, &ci, &c.cfg) != PC_OK) {
 		fprintf(stderr, "cannot resolve the configuration for %s\n",
 		    es.user);

@@ -96,13 +96,12 @@ Match LocalPort $PORT
 Match All
 	AllowTcpForwarding local
 CFG
-# KNOWN GAP (-X): the -X spec has no local address/port (explain_cli.c sets
-# lport -1), so Match LocalPort/LocalAddress never match there while the
-# real connection matches them: -X answers from the Match All block
+# -X without laddr=/lport= assumes the first ListenAddress/Port (127.0.0.1
+# and $PORT here, where the connections arrive), so it must agree too
 pol_take lp rp
 pol_group match-lport alice
-pol_L match-lport/L "$lp" 127.0.0.1 "$e" N xknown=x-no-lport
-pol_R match-lport/R "$rp" 127.0.0.1 "$e" Y xknown=x-no-lport
+pol_L match-lport/L "$lp" 127.0.0.1 "$e" N
+pol_R match-lport/R "$rp" 127.0.0.1 "$e" Y
 # the first value wins, also for a whole PermitOpen line; values are
 # case-insensitive
 pol_phase first-value-wins <<CFG
@@ -220,5 +219,35 @@ fi
 pol_run_both shared
 pol_stop
 pol_diff
+
+# -X with an explicit local end: Match LocalPort / LocalAddress apply as for
+# a connection that arrived there; without laddr=/lport= the first
+# ListenAddress and Port of the configuration (127.0.0.1, $PORT)
+x_local() {
+	local exp=$1 extra=$2 spec rc=0
+	spec="user=alice,addr=127.0.0.1$extra,open=127.0.0.1:$e"
+	env LD_PRELOAD="$POL_XPRELOAD" "$PORTCULLISD" -f "$T/sshd_config" -X "$spec" \
+		>"$POL/x.out" 2>&1 || rc=$?
+	pc_expect_eq "$exp" "$rc" "-X $spec ($(tr '\n' ' ' <"$POL/x.out"))"
+}
+pc_config <<CFG
+Match LocalPort $PORT
+	AllowTcpForwarding remote
+Match LocalAddress 127.0.0.3
+	AllowTcpForwarding yes
+Match All
+	AllowTcpForwarding local
+CFG
+x_local 1 ""
+x_local 1 ",lport=$PORT"
+x_local 1 ",laddr=127.0.0.1,lport=$PORT"
+x_local 0 ",lport=$((PORT + 1))"
+x_local 0 ",laddr=127.0.0.3,lport=$((PORT + 1))"
+x_local 1 ",laddr=127.0.0.3,lport=$PORT"
+x_local 255 ",lport=0"
+x_local 255 ",laddr=localhost"
+x_local 1 ",laddr=127.0.0.1"
+grep -q "AllowTcpForwarding fail AllowTcpForwarding remote ($T/sshd_config:[0-9]*)" "$POL/x.out" ||
+	pc_fail "-X with laddr=127.0.0.1 does not name the Match LocalPort block's line: $(cat "$POL/x.out")"
 pol_summary
 pc_pass

@@ -370,6 +370,72 @@ test_spec_parse(void **state)
 	policy_explain_spec_free(NULL);
 }
 
+/* laddr= / lport=: the local end that Match LocalAddress/LocalPort test. */
+static const struct {
+	const char *spec;
+	int want;
+	const char *laddr;	/* NULL: not given */
+	int lport;		/* 0: not given */
+} local_cases[] = {
+	{ "user=a,addr=10.0.0.1,open=h:1", 0, NULL, 0 },
+	{ "user=a,addr=10.0.0.1,laddr=10.0.0.2,lport=2022,open=h:1", 0,
+	  "10.0.0.2", 2022 },
+	{ "lport=1,laddr=::1,user=a,addr=::1,listen=80", 0, "::1", 1 },
+	{ "user=a,addr=10.0.0.1,lport=65535,open=h:1", 0, NULL, 65535 },
+	{ "user=a,addr=10.0.0.1,lport=ssh,open=h:1", 0, NULL, 22 },
+	{ "user=a,addr=10.0.0.1,laddr=127.0.0.1,open=h:1", 0, "127.0.0.1",
+	  0 },
+	{ "user=a,addr=10.0.0.1,lport=0,open=h:1", PC_ERR_INVAL, NULL, 0 },
+	{ "user=a,addr=10.0.0.1,lport=65536,open=h:1", PC_ERR_INVAL, NULL,
+	  0 },
+	{ "user=a,addr=10.0.0.1,lport=-1,open=h:1", PC_ERR_INVAL, NULL, 0 },
+	{ "user=a,addr=10.0.0.1,lport=,open=h:1", PC_ERR_INVAL, NULL, 0 },
+	{ "user=a,addr=10.0.0.1,lport=no-such-service-x,open=h:1",
+	  PC_ERR_INVAL, NULL, 0 },
+	{ "user=a,addr=10.0.0.1,lport=22,lport=22,open=h:1", PC_ERR_INVAL,
+	  NULL, 0 },
+	{ "user=a,addr=10.0.0.1,laddr=host.example,open=h:1", PC_ERR_INVAL,
+	  NULL, 0 },
+	{ "user=a,addr=10.0.0.1,laddr=,open=h:1", PC_ERR_INVAL, NULL, 0 },
+	{ "user=a,addr=10.0.0.1,laddr=::1,laddr=::1,open=h:1", PC_ERR_INVAL,
+	  NULL, 0 },
+	{ "user=a,addr=10.0.0.1,laddr=10.0.0.0/8,open=h:1", PC_ERR_INVAL,
+	  NULL, 0 },
+};
+
+static void
+test_spec_local(void **state)
+{
+	struct explain_spec sp;
+	char err[256];
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < NELEM(local_cases); i++) {
+		err[0] = '\0';
+		rc = policy_explain_spec_parse(local_cases[i].spec, &sp, err,
+		    sizeof(err));
+		if (rc != local_cases[i].want) {
+			fail_msg("spec \"%s\": %d, want %d (%s)",
+			    local_cases[i].spec, rc, local_cases[i].want, err);
+		}
+		if (rc != 0) {
+			assert_true(err[0] != '\0');
+			assert_null(sp.laddr);
+			assert_int_equal(sp.lport, 0);
+			continue;
+		}
+		if (local_cases[i].laddr == NULL) {
+			assert_null(sp.laddr);
+		} else {
+			assert_string_equal(sp.laddr, local_cases[i].laddr);
+		}
+		assert_int_equal(sp.lport, local_cases[i].lport);
+		policy_explain_spec_free(&sp);
+	}
+}
+
 int
 main(void)
 {
@@ -378,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_format_log),
 		cmocka_unit_test(test_openssh_lines),
 		cmocka_unit_test(test_spec_parse),
+		cmocka_unit_test(test_spec_local),
 	};
 
 	log_init("test_policy_explain", LOG_LEVEL_ERROR, LOG_USER, 1);
