@@ -16,8 +16,11 @@
  *  - a watch that was dropped (dead) ignores late events: a recursive round
  *    may still report an fd whose number was closed and reused.
  *
- * One round: apply -> ssh_event_dopoll(timeout) -> tick hooks.  The ticks
- * are the bookkeeping pass of DESIGN.md 'Loop discipline'.
+ * One round: apply -> ssh_event_dopoll(timeout) -> tick hooks -> woken
+ * tasks.  Ticks and tasks are the bookkeeping pass of DESIGN.md 'Loop
+ * discipline'.  A tick runs every round; a task only when woken (its
+ * owner's callbacks wake it), so a connection with many idle channels does
+ * not pay for them on every round.
  */
 #include "config.h"
 
@@ -57,6 +60,15 @@ struct sloop_tick {
 	int id;
 };
 
+struct sloop_task {
+	struct sloop *l;
+	sloop_tick_fn fn;
+	void *arg;
+	bool queued;		/* on the run queue (or the pass's list) */
+	bool freed;		/* owner freed it while queued */
+	struct sloop_task *next;
+};
+
 struct sloop {
 	ssh_session session;
 	ssh_event ev;
@@ -69,6 +81,9 @@ struct sloop {
 	size_t nticks, capticks;
 	bool ticks_dirty;		/* removed ticks to compact */
 	int next_tick_id;
+	struct sloop_task *tq_head;	/* woken tasks, wake order */
+	struct sloop_task *tq_tail;
+	bool in_tasks;			/* the task pass is running */
 	int want_ms;			/* -1: default */
 	bool running, stop;
 };
@@ -328,6 +343,89 @@ sloop_run_ticks(struct sloop *l)
 	l->ticks_dirty = false;
 }
 
+struct sloop_task *
+sloop_task_new(struct sloop *l, sloop_tick_fn fn, void *arg)
+{
+	struct sloop_task *t;
+
+	if (l == NULL || fn == NULL)
+		return NULL;
+	t = xcalloc(1, sizeof(*t));
+	t->l = l;
+	t->fn = fn;
+	t->arg = arg;
+	return t;
+}
+
+static void
+sloop_task_queue(struct sloop_task *t)
+{
+	struct sloop *l = t->l;
+
+	t->queued = true;
+	t->next = NULL;
+	if (l->tq_tail != NULL)
+		l->tq_tail->next = t;
+	else
+		l->tq_head = t;
+	l->tq_tail = t;
+}
+
+void
+sloop_task_wake(struct sloop_task *t)
+{
+	if (t == NULL || t->freed || t->queued)
+		return;
+	sloop_task_queue(t);
+	if (t->l->in_tasks)
+		sloop_want_timeout(t->l, 0);
+}
+
+void
+sloop_task_again(struct sloop_task *t)
+{
+	if (t == NULL || t->freed || t->queued)
+		return;
+	sloop_task_queue(t);
+}
+
+void
+sloop_task_free(struct sloop_task *t)
+{
+	if (t == NULL)
+		return;
+	if (t->queued) {
+		/* still linked: the pass (or sloop_free) frees it */
+		t->freed = true;
+		t->fn = NULL;
+		return;
+	}
+	free(t);
+}
+
+/* Run the tasks woken so far; tasks woken meanwhile go to a fresh queue
+ * and run next round. */
+static void
+sloop_run_tasks(struct sloop *l)
+{
+	struct sloop_task *t, *next;
+
+	t = l->tq_head;
+	l->tq_head = l->tq_tail = NULL;
+	l->in_tasks = true;
+	for (; t != NULL; t = next) {
+		next = t->next;
+		t->queued = false;
+		if (t->freed) {
+			free(t);
+			continue;
+		}
+		/* may free t (not queued now: freed at once) or wake it */
+		t->fn(t->arg);
+	}
+	l->in_tasks = false;
+}
+
 void
 sloop_want_timeout(struct sloop *l, int ms)
 {
@@ -369,6 +467,7 @@ sloop_run(struct sloop *l)
 			break;
 		}
 		sloop_run_ticks(l);
+		sloop_run_tasks(l);
 	}
 	l->running = false;
 	sloop_apply(l);
@@ -384,10 +483,20 @@ sloop_stop(struct sloop *l)
 void
 sloop_free(struct sloop *l)
 {
+	struct sloop_task *t, *next;
 	size_t i;
 
 	if (l == NULL)
 		return;
+	/* Freed tasks still queued go now; a live one is its owner's to
+	 * free (unlinked, so that frees it at once). */
+	for (t = l->tq_head; t != NULL; t = next) {
+		next = t->next;
+		t->queued = false;
+		if (t->freed)
+			free(t);
+	}
+	l->tq_head = l->tq_tail = NULL;
 	for (i = 0; i < l->nbyfd; i++) {
 		if (l->byfd[i] != NULL)
 			(void)sloop_drop(l, (int)i, false);

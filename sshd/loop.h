@@ -37,6 +37,28 @@ void sloop_close(struct sloop *l, int fd);
 int sloop_add_tick(struct sloop *l, sloop_tick_fn fn, void *arg);
 void sloop_remove_tick(struct sloop *l, int id);
 
+/*
+ * Tasks: bookkeeping work that runs in a round's pass only when woken, so
+ * an owner with many objects (relays) pays per round for those with work,
+ * not for all of them.  Tasks run after the tick hooks, in wake order.
+ */
+struct sloop_task;
+
+struct sloop_task *sloop_task_new(struct sloop *l, sloop_tick_fn fn,
+    void *arg);
+/* Something happened (an fd or channel event, a state change): run fn in
+ * this round's pass if the pass has not started yet, else in the next
+ * round's, which then polls with a zero timeout (an event seen inside a
+ * recursive libssh round must not wait for the next poll to report
+ * something else). */
+void sloop_task_wake(struct sloop_task *t);
+/* Run fn again after the next poll, whenever that returns (no timeout
+ * change): for state only visible by looking, e.g. a remote window, or a
+ * deadline the owner also gave sloop_want_timeout(). */
+void sloop_task_again(struct sloop_task *t);
+/* Free the task; safe from its own fn and from callbacks. */
+void sloop_task_free(struct sloop_task *t);
+
 /* Poll timeout ceiling in ms for the next round (e.g. pending connects,
  * ClientAlive).  The smallest request wins for one round. */
 void sloop_want_timeout(struct sloop *l, int ms);
