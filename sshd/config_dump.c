@@ -117,6 +117,13 @@ dump_list(FILE *f, const struct cfg_kwdef *kw, const struct strlist *l,
 				fputc(' ', f);
 			}
 		}
+		/* a bare PermitListen port means host "*": OpenSSH stores
+		 * and prints it as "*:PORT" (servconf.c, sPermitListen) */
+		if (k == CFG_KWI_permit_listen && strchr(l->v[i], ':') ==
+		    NULL && !(l->n == 1 && (strcmp(l->v[i], "any") == 0 ||
+		    strcmp(l->v[i], "none") == 0))) {
+			fputs("*:", f);
+		}
 		fputs(l->v[i], f);
 	}
 	fputc('\n', f);

@@ -171,6 +171,38 @@ match_criteria() {
 		pc_fail "$daemon on 'Match User==u1' says: $(cat "$POL/match.err")"
 }
 
+# -T prints permitopen/permitlisten exactly as OpenSSH 9.2's sshd -T (a
+# bare PermitListen port as *:PORT, the rest as written, any when unset),
+# also for a Match block's list under -C
+dump_permits() {
+	local cfg=$POL/dump.cfg i out d want got pre
+	local -a lines=(
+		"PermitListen 6000"
+		"PermitListen 6000 localhost:7000 [::1]:80 *:* * ssh"
+		"PermitListen any"
+		"PermitListen none"
+		"PermitOpen any"
+		"PermitOpen none"
+		"PermitOpen host:ssh [::1]:80 *:* LOCALHOST:http 127.0.0.1:*"
+		"PermitOpen a:1"$'\n'"Match User u1"$'\n'"PermitListen 7000 h:*"$'\n'"PermitOpen none"
+		"PermitListen 1 2"$'\n'"Match User u1"$'\n'"PermitListen none"
+	)
+	for i in "${!lines[@]}"; do
+		printf 'HostKey %s\nPidFile none\n%s\n' "$T/hostkey" "${lines[$i]}" >"$cfg"
+		want= got=
+		for d in /usr/sbin/sshd "$PORTCULLISD"; do
+			pre=$PC_PRELOAD
+			[ "$d" != "$PORTCULLISD" ] || pre=$POL_XPRELOAD
+			out=$(env LD_PRELOAD="$pre" "$d" -f "$cfg" -T -C "user=u1,host=h,addr=127.0.0.1,laddr=127.0.0.1,lport=22,rdomain=r" 2>&1 |
+				grep -E '^permit(open|listen) |line|rror' || true)
+			if [ "$d" = /usr/sbin/sshd ]; then want=$out; else got=$out; fi
+		done
+		[ -n "$want" ] || pc_fail "sshd -T printed no permitopen/permitlisten for: ${lines[$i]}"
+		pc_expect_eq "$want" "$got" "-T -C permitopen/permitlisten for '${lines[$i]//$'\n'/ | }'"
+	done
+	echo "-T permitopen/permitlisten: ${#lines[@]} configurations as OpenSSH prints them"
+}
+
 pol_run_both cfgmatch
 pc_expect_log "forward open denied: user=alice from=127\.0\.0\.2 port=[0-9]+ to=127\.0\.0\.1:$e rule=\"PermitOpen 127\.0\.0\.1:1\" \($T/sshd_config:[0-9]+\)"
 pc_expect_log "forward listen denied: user=alice from=127\.0\.0\.1 port=[0-9]+ listen=localhost:$rp rule=\"PermitListen 127\.0\.0\.1:1 127\.0\.0\.1:2\" \($T/sshd_config:[0-9]+\)"
@@ -180,5 +212,6 @@ pol_stop
 pol_diff
 match_criteria "$PORTCULLISD"
 [ ! -x /usr/sbin/sshd ] || match_criteria /usr/sbin/sshd
+[ ! -x /usr/sbin/sshd ] || dump_permits
 pol_summary
 pc_pass

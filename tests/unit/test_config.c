@@ -104,7 +104,16 @@ static const struct {
 	{ "PermitOpen none", "permitopen none" },
 	{ "PermitOpen 127.0.0.1:80 [::1]:443 host:*",
 	  "permitopen 127.0.0.1:80 [::1]:443 host:*" },
-	{ "PermitListen 8080 localhost:*", "permitlisten 8080 localhost:*" },
+	/* as OpenSSH 9.2 -T: a bare port is stored as "*:PORT", the rest
+	 * as written (service names, case and brackets kept) */
+	{ "PermitListen 8080 localhost:*", "permitlisten *:8080 localhost:*" },
+	{ "PermitListen 6000", "permitlisten *:6000" },
+	{ "PermitListen * ssh [::1]:80 *:*",
+	  "permitlisten *:* *:ssh [::1]:80 *:*" },
+	{ "PermitListen any", "permitlisten any" },
+	{ "PermitListen none", "permitlisten none" },
+	{ "PermitOpen host:ssh LOCALHOST:http *:*",
+	  "permitopen host:ssh LOCALHOST:http *:*" },
 	{ "AllowForwardingPort 3000 4000..4050 >5000 *7",
 	  "allowforwardingport 3000 4000..4050 >5000 *7" },
 	{ "DenyForwardingPort <1024", "denyforwardingport <1024" },
