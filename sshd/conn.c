@@ -183,6 +183,37 @@ conn_send_banner(struct conn *c)
 	ssh_string_free(s);
 }
 
+/*
+ * libssh's error strings can carry what the peer sent (a garbage banner
+ * ends up in "No version of SSH protocol usable (banner: ...)"): copy
+ * printable ASCII, escape the rest as \ooo, cut at out's size, so the
+ * log gets neither control bytes nor terminal escapes.
+ */
+static const char *
+conn_clean(const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+	unsigned char ch;
+
+	if (outsz == 0)
+		return "";
+	for (; in != NULL && *in != '\0'; in++) {
+		ch = (unsigned char)*in;
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+			if (o + 1 >= outsz)
+				break;
+			out[o++] = (char)ch;
+		} else {
+			if (o + 4 >= outsz)
+				break;
+			snprintf(out + o, 5, "\\%03o", ch);
+			o += 4;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 /* Common prologue of every authentication callback. */
 static int
 conn_auth_prologue(struct conn *c, const char *user, const char *method)
@@ -396,6 +427,32 @@ conn_authenticate(struct daemon *d, struct conn *c)
 	(void)d;
 }
 
+/*
+ * Why libssh dropped an authenticated connection (a bad or oversized
+ * packet, a MAC error...), before cleanup can overwrite the session's
+ * error string.  A DISCONNECT from the client or its closing the socket
+ * is the normal end and stays at debug level.
+ */
+static void
+conn_log_end(struct conn *c)
+{
+	const char *e = ssh_get_error(c->session);
+	char clean[256];
+
+	if ((ssh_get_status(c->session) & SSH_CLOSED_ERROR) == 0 ||
+	    e == NULL || *e == '\0')
+		return;
+	conn_clean(e, clean, sizeof(clean));
+	if (strncmp(e, "Received SSH_MSG_DISCONNECT", 27) == 0 ||
+	    strcmp(e, "Socket error: disconnected") == 0)
+		log_debug("Connection of user %s %s port %d ended: %s",
+		    c->user, c->client_addr, c->client_port, clean);
+	else
+		log_info("Connection of user %s %s port %d ended by an "
+		    "error: %s", c->user, c->client_addr, c->client_port,
+		    clean);
+}
+
 void
 conn_main(struct daemon *d, int sock, int startup_fd)
 {
@@ -476,10 +533,12 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 
 	if (ssh_handle_key_exchange(c->session) != SSH_OK) {
 		const char *e = ssh_get_error(c->session);
+		char clean[256];
 
-		log_info("Connection closed by %s port %d [preauth]%s%s",
-		    c->client_addr, c->client_port, e && *e ? ": " : "",
-		    e ? e : "");
+		log_info("Connection closed by %s port %d [preauth]: %s",
+		    c->client_addr, c->client_port, e != NULL && *e != '\0' ?
+		    conn_clean(e, clean, sizeof(clean)) :
+		    "key exchange failed");
 		conn_exit(c, 0);
 	}
 	ssh_set_blocking(c->session, 0);
@@ -516,6 +575,7 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 		conn_exit(c, 255);
 	}
 	r = sloop_run(c->loop);
+	conn_log_end(c);
 	fwd_cleanup(c);
 	session_cleanup(c);
 	log_info("Disconnected from user %s %s port %d", c->user,

@@ -4,8 +4,8 @@
   hostile_client.py --port P --daemon-pid PID [--user U --key F] CASE...
 
 Each CASE is one attack on its own connection.  Wire cases (raw socket,
-no SSH library): garbage-banner, long-banner, random-after-banner,
-len-7fffffff, len-ffffffff, len-256k1, len-1m, len-max-random.
+no SSH library): garbage-banner, bad-version, long-banner, random-after-banner,
+len-7fffffff, len-ffffffff, len-256k1, len-1m, len-max-kexinit.
 Authenticated cases (paramiko's Transport internals): big-packet,
 global-flood, direct-flood, session-flood, listen-flood, close-request.
 
@@ -232,7 +232,11 @@ def pkt_len(n, body=b""):
 
 WIRE = {
     # not an SSH banner at all
-    "garbage-banner": lambda: os.urandom(300) + b"\r\n" + os.urandom(300),
+    # (with a terminal escape that must not reach the log as such)
+    "garbage-banner": lambda: b"\x1b[2J\x07" + os.urandom(300) + b"\r\n" +
+                              os.urandom(300),
+    # a version we do not speak, with escapes the log must not copy
+    "bad-version": lambda: b"SSH-1.5-\x1b[2J\x07evil\r\n",
     # an endless banner line, no newline
     "long-banner": lambda: b"SSH-2.0-" + b"A" * (1 << 20),
     # 1 MiB of noise where the first binary packet should be
@@ -242,8 +246,10 @@ WIRE = {
     "len-ffffffff": pkt_len(0xffffffff, os.urandom(64)),
     "len-256k1": pkt_len(256 * 1024 + 1, os.urandom(64)),
     "len-1m": pkt_len(1 << 20, os.urandom(1 << 20)),
-    # the largest length libssh takes, then that much noise
-    "len-max-random": pkt_len(256 * 1024 - 4, os.urandom(256 * 1024)),
+    # the largest packet libssh takes: a KEXINIT (padding 4, type 20)
+    # full of noise
+    "len-max-kexinit": pkt_len(256 * 1024 - 4, b"\x04\x14" +
+                               os.urandom(256 * 1024 - 6)),
 }
 
 
