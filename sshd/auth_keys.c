@@ -495,6 +495,20 @@ auth_keys_line_ok(struct conn *c, ssh_key key, const struct key_opts *o,
 			    "cannot be enforced by this server", loc, c->user);
 			return -1;
 		}
+		/* PubkeyAuthOptions asks for what cannot be checked either:
+		 * refuse rather than silently allow (OpenSSH applies it to
+		 * every line, no-touch-required or not). */
+		if (strlist_find(&c->cfg.pubkey_auth_options,
+		    "verify-required") >= 0 ||
+		    strlist_find(&c->cfg.pubkey_auth_options,
+		    "touch-required") >= 0) {
+			log_info("%s: key for %.100s refused: PubkeyAuthOptions "
+			    "%s cannot be enforced by this server", loc,
+			    c->user, strlist_find(&c->cfg.pubkey_auth_options,
+			    "verify-required") >= 0 ? "verify-required" :
+			    "touch-required");
+			return -1;
+		}
 		if (!o->no_touch_required) {
 			log_info("%s: key for %.100s refused: security key "
 			    "touch cannot be checked by this server (add "
