@@ -5,6 +5,18 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fwd_lib.sh"
 pc_init
+# "Within 2 s": a process that notices the dead client exits at once.  A
+# sanitizer build (LeakSanitizer scans the heap at exit) or a daemon under
+# valgrind (leak check at exit) takes longer to be gone on a busy machine,
+# so the allowance is scaled there; a process that lingers (no EOF seen)
+# still fails.
+gone_s=2
+libs=$(ldd "$PORTCULLISD" 2>/dev/null || true)
+if [ -n "${PC_DAEMON_WRAPPER:-}${PC_SANITIZER:-}" ] ||
+	grep -qE 'lib(asan|ubsan)\.so' <<<"$libs"; then
+	gone_s=15
+	echo "NOTE: sanitizer build or wrapped daemon: exit allowance scaled from 2 to $gone_s s"
+fi
 pc_authorize alice
 pc_config </dev/null
 pc_start_daemon
@@ -38,9 +50,9 @@ conn_gone() {
 	done
 	return 0
 }
-PC_TIMEOUT=2 pc_wait_for conn_gone ||
-	pc_fail "connection processes still alive 2 s after kill -9 of the client: $(for p in $conn_pids; do pc__alive "$p" && ps -o pid=,user=,args= -p "$p"; done)"
-fwd_wait_free "$r1" 2
+PC_TIMEOUT=$gone_s pc_wait_for conn_gone ||
+	pc_fail "connection processes still alive $gone_s s after kill -9 of the client: $(for p in $conn_pids; do pc__alive "$p" && ps -o pid=,user=,args= -p "$p"; done)"
+fwd_wait_free "$r1" "$gone_s"
 exec 7>&-
 
 # the daemon carries on: a new connection forwards the same port again
