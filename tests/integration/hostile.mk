@@ -2,5 +2,7 @@
 # in `make check` (each well under a minute).
 integration_tests += \
 	tests/integration/t_hostile_closereq.sh \
-	tests/integration/t_hostile_wire.sh
-EXTRA_DIST += tests/integration/hostile_client.py
+	tests/integration/t_hostile_wire.sh \
+	tests/integration/t_fault_reset.sh
+EXTRA_DIST += tests/integration/hostile_client.py \
+	tests/integration/fault_tcp.py
