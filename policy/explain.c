@@ -89,6 +89,22 @@ explain_buf_str(struct explain_buf *b, const char *s, bool quoted)
 	}
 }
 
+/* " (FILE:LINE)", " (FILE)" for line 0 (PC_RULE_BUILTIN), nothing
+ * without a file (a default). */
+static void
+explain_buf_src(struct explain_buf *b, const char *file, int line)
+{
+	if (file == NULL) {
+		return;
+	}
+	explain_buf_fmt(b, " (");
+	explain_buf_str(b, file, false);
+	if (line > 0) {
+		explain_buf_fmt(b, ":%d", line);
+	}
+	explain_buf_fmt(b, ")");
+}
+
 void
 policy_explain_print(FILE *f, const struct pc_decision *d)
 {
@@ -107,11 +123,7 @@ policy_explain_print(FILE *f, const struct pc_decision *d)
 		explain_buf_str(&b, l->name, false);
 		explain_buf_fmt(&b, " %s ", l->pass ? "pass" : "fail");
 		explain_buf_str(&b, l->rule, false);
-		if (l->file != NULL) {
-			explain_buf_fmt(&b, " (");
-			explain_buf_str(&b, l->file, false);
-			explain_buf_fmt(&b, ":%d)", l->line);
-		}
+		explain_buf_src(&b, l->file, l->line);
 		fprintf(f, "%s\n", line);
 	}
 }
@@ -154,11 +166,7 @@ policy_format_log(char *buf, size_t len, const char *user,
 	explain_buf_fmt(&b, ":%ld rule=\"", explain_port(r));
 	explain_buf_str(&b, d->rule, true);
 	explain_buf_fmt(&b, "\"");
-	if (d->file != NULL) {
-		explain_buf_fmt(&b, " (");
-		explain_buf_str(&b, d->file, false);
-		explain_buf_fmt(&b, ":%d)", d->line);
-	}
+	explain_buf_src(&b, d->file, d->line);
 	return b.cut ? PC_ERR_TOOLONG : 0;
 }
 

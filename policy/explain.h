@@ -14,8 +14,9 @@
  * -X output (DESIGN.md): line 1 is exactly "allow" or "deny"; then one
  * line per layer consulted, in order:
  *	LAYER pass|fail RULE (FILE:LINE)
- * with " (FILE:LINE)" omitted when the rule has no location (a default or
- * a built-in check).  Layer names: request, DisableForwarding,
+ * with " (FILE:LINE)" omitted when the rule has no location (a default),
+ * and " (built-in)" for a rule of the policy itself (PC_RULE_BUILTIN: the
+ * port range, privileged ports).  Layer names: request, DisableForwarding,
  * AllowTcpForwarding, key, UserLists, PermitOpen, permitopen,
  * ForwardingTo, PermitListen, permitlisten, ForwardingPort,
  * PrivilegedPort, GatewayPorts.  Non-printable bytes are shown as \xHH.
@@ -26,7 +27,8 @@ void policy_explain_print(FILE *f, const struct pc_decision *d);
  * The INFO line of every forwarding decision (DESIGN.md, Logging):
  *	forward open|listen allowed|denied: user=U from=ADDR port=P
  *	    to|listen=HOST:PORT rule="TEXT" (FILE:LINE)
- * rule="default" and no location when nothing restricted the request.
+ * rule="default" and no location when nothing restricted the request;
+ * "(built-in)" instead of (FILE:LINE) for a built-in rule.
  * For a listen on port 0 the allocated port is shown once known.
  * Untrusted text is escaped ('"' and '\' with a backslash, other
  * non-printable bytes as \xHH).  0, or PC_ERR_TOOLONG when cut to fit

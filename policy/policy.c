@@ -105,13 +105,14 @@ policy_request_ok(const struct pc_request *r, struct pc_decision *d)
 	char text[64];
 
 	if (r->host == NULL) {
-		policy_layer(d, "request", false, "missing host", NULL, 0);
+		policy_layer(d, "request", false, "missing host",
+		    PC_RULE_BUILTIN, 0);
 		policy_why(d, "the request carries no host");
 		return false;
 	}
 	if (strlen(r->host) >= PATTERN_HOST_MAX) {
 		policy_layer(d, "request", false, "host longer than 255",
-		    NULL, 0);
+		    PC_RULE_BUILTIN, 0);
 		policy_why(d, "requested host name is too long");
 		return false;
 	}
@@ -120,12 +121,12 @@ policy_request_ok(const struct pc_request *r, struct pc_decision *d)
 		snprintf(text, sizeof(text), "port %ld outside 0-65535",
 		    r->port < 0 || r->port > 65535 ? r->port :
 		    (long)r->allocated_port);
-		policy_layer(d, "request", false, text, NULL, 0);
+		policy_layer(d, "request", false, text, PC_RULE_BUILTIN, 0);
 		policy_why(d, "port %ld is outside 0-65535", r->port);
 		return false;
 	}
 	snprintf(text, sizeof(text), "port %ld within 0-65535", r->port);
-	policy_layer(d, "request", true, text, NULL, 0);
+	policy_layer(d, "request", true, text, PC_RULE_BUILTIN, 0);
 	return true;
 }
 
@@ -165,7 +166,10 @@ policy_flags_ok(const struct policy *p, const struct pc_subject *s,
 }
 
 /* Decision 7: non-root users do not listen below 1024, whatever the
- * kernel's ip_unprivileged_port_start says. */
+ * kernel's ip_unprivileged_port_start says.  A built-in rule: -X and the
+ * log name it with the location "built-in".  (OpenSSH 9.2 has no such
+ * line: without privsep it only sends the client "Server has disabled
+ * port forwarding.", with privsep the kernel refuses the bind.) */
 static bool
 policy_privileged_ok(const struct pc_subject *s, int port,
     struct pc_decision *d)
@@ -174,18 +178,20 @@ policy_privileged_ok(const struct pc_subject *s, int port,
 
 	if (port == 0) {
 		policy_layer(d, "PrivilegedPort", true,
-		    "deferred to the allocated port", NULL, 0);
+		    "deferred to the allocated port", PC_RULE_BUILTIN, 0);
 		return true;
 	}
 	if (port >= 1024 || s->uid == 0) {
 		snprintf(text, sizeof(text), port >= 1024 ?
-		    "port %d is not privileged" : "port %d, user is root",
-		    port);
-		policy_layer(d, "PrivilegedPort", true, text, NULL, 0);
+		    "port %d is not privileged" : "privileged port %d, user "
+		    "is root", port);
+		policy_layer(d, "PrivilegedPort", true, text, PC_RULE_BUILTIN,
+		    0);
 		return true;
 	}
-	snprintf(text, sizeof(text), "port %d < 1024 needs uid 0", port);
-	policy_layer(d, "PrivilegedPort", false, text, NULL, 0);
+	snprintf(text, sizeof(text), "privileged port %d < 1024 needs uid 0",
+	    port);
+	policy_layer(d, "PrivilegedPort", false, text, PC_RULE_BUILTIN, 0);
 	policy_why(d, "user %s (uid %ld) may not listen on privileged port %d",
 	    s->user != NULL ? s->user : "(none)", (long)s->uid, port);
 	return false;

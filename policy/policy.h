@@ -48,11 +48,17 @@ enum pc_bind {
 
 #define PC_MAX_LAYERS 12
 
+/* The location of a rule of the policy itself (the port range, Decision
+ * 7's privileged ports), with line 0: -X and the log show "(built-in)". */
+#define PC_RULE_BUILTIN "built-in"
+
 struct pc_layer {
 	const char *name;	/* "request", "DisableForwarding", ... */
 	bool pass;
 	char rule[160];		/* the rule text, e.g. "PermitOpen none" */
-	const char *file;	/* NULL if the rule has no location */
+	const char *file;	/* NULL if the rule has no location (a
+				 * default); PC_RULE_BUILTIN, line 0, for a
+				 * built-in rule */
 	int line;
 };
 
@@ -60,7 +66,8 @@ struct pc_decision {
 	bool allow;
 	char rule[160];		/* the deciding rule; "default" if nothing
 				 * restricted the request */
-	const char *file;	/* FILE of the deciding rule, NULL for default */
+	const char *file;	/* FILE of the deciding rule, NULL for default,
+				 * PC_RULE_BUILTIN (line 0) for built-in */
 	int line;
 	char why[256];		/* one human sentence */
 	enum pc_bind bind;	/* PC_LISTEN */

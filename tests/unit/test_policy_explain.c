@@ -58,7 +58,7 @@ test_explain_print(void **state)
 	out = explain_capture(&d);
 	assert_string_equal(out,
 	    "allow\n"
-	    "request pass port 80 within 0-65535\n"
+	    "request pass port 80 within 0-65535 (built-in)\n"
 	    "DisableForwarding pass DisableForwarding no\n"
 	    "AllowTcpForwarding pass AllowTcpForwarding yes (test.conf:2)\n"
 	    "key pass port-forwarding (authorized_keys:7)\n"
@@ -72,7 +72,7 @@ test_explain_print(void **state)
 	out = explain_capture(&d);
 	assert_string_equal(out,
 	    "deny\n"
-	    "request pass port 80 within 0-65535\n"
+	    "request pass port 80 within 0-65535 (built-in)\n"
 	    "DisableForwarding pass DisableForwarding no\n"
 	    "AllowTcpForwarding pass AllowTcpForwarding yes (test.conf:2)\n"
 	    "key pass port-forwarding (authorized_keys:7)\n"
@@ -85,14 +85,15 @@ test_explain_print(void **state)
 	out = explain_capture(&d);
 	assert_string_equal(out,
 	    "allow\n"
-	    "request pass port 0 within 0-65535\n"
+	    "request pass port 0 within 0-65535 (built-in)\n"
 	    "DisableForwarding pass DisableForwarding no\n"
 	    "AllowTcpForwarding pass AllowTcpForwarding yes (test.conf:2)\n"
 	    "key pass port-forwarding (authorized_keys:7)\n"
 	    "UserLists pass default\n"
 	    "PermitListen pass PermitListen any\n"
 	    "ForwardingPort pass deferred to the allocated port\n"
-	    "PrivilegedPort pass deferred to the allocated port\n"
+	    "PrivilegedPort pass deferred to the allocated port "
+	    "(built-in)\n"
 	    "GatewayPorts pass GatewayPorts no\n");
 	free(out);
 	tp_free(&t);
@@ -111,7 +112,7 @@ test_format_log(void **state)
 	struct pc_subject s;
 	struct pc_request r;
 	struct pc_decision d;
-	char buf[512], small[40];
+	char buf[512], small[40], *out;
 	static char *po[] = { (char *)"db:5432", NULL };
 
 	(void)state;
@@ -168,6 +169,28 @@ test_format_log(void **state)
 	assert_string_equal(buf, "forward open denied: user=alice "
 	    "from=192.0.2.10 port=1 to=db:5433 "
 	    "rule=\"permitopen=\\\"db:5432\\\"\" (authorized_keys:7)");
+
+	/* built-in rules: named, with the location "built-in" */
+	tp_subject(&s, NULL);
+	tp_listen(&r, "localhost", 80, 0);
+	policy_decide(t.p, &s, &r, &d);
+	assert_int_equal(policy_format_log(buf, sizeof(buf), "alice",
+	    "192.0.2.10", 1, &r, &d), 0);
+	assert_string_equal(buf, "forward listen denied: user=alice "
+	    "from=192.0.2.10 port=1 listen=localhost:80 "
+	    "rule=\"privileged port 80 < 1024 needs uid 0\" (built-in)");
+	out = explain_capture(&d);
+	assert_non_null(strstr(out, "\nPrivilegedPort fail privileged port 80 "
+	    "< 1024 needs uid 0 (built-in)\n"));
+	free(out);
+	tp_open(&r, "db", 70000, NULL, 0);
+	policy_decide(t.p, &s, &r, &d);
+	assert_int_equal(policy_format_log(buf, sizeof(buf), "alice",
+	    "192.0.2.10", 1, &r, &d), 0);
+	assert_string_equal(buf, "forward open denied: user=alice "
+	    "from=192.0.2.10 port=1 to=db:70000 "
+	    "rule=\"port 70000 outside 0-65535\" (built-in)");
+	tp_subject(&s, &k);
 
 	/* cut to fit, always terminated */
 	assert_int_equal(policy_format_log(small, sizeof(small), "alice",

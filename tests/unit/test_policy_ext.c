@@ -37,7 +37,8 @@ struct ext_case {
 	bool want;
 	bool deferred;
 	const char *rule;		/* deciding rule, NULL: don't check */
-	int line;			/* its line (0: no location) */
+	int line;			/* its line (0: no location, -1:
+					 * built-in) */
 	const char *layer;		/* failing layer, NULL: don't check */
 };
 
@@ -241,7 +242,7 @@ static const struct ext_case ext_cases[] = {
 
 	/* ---- Decision 7: privileged listen ports -------------------- */
 	{ "user: listen 1", 0, { NULL }, U, NULL, PC_LISTEN, "localhost", 1,
-	  0, NULL, false, false, "port 1 < 1024 needs uid 0", 0,
+	  0, NULL, false, false, "privileged port 1 < 1024 needs uid 0", -1,
 	  "PrivilegedPort" },
 	{ "user: listen 1023", 0, { NULL }, U, NULL, PC_LISTEN, "localhost",
 	  1023, 0, NULL, false, false, NULL, 0, "PrivilegedPort" },
@@ -348,7 +349,12 @@ test_ext_table(void **state)
 			fail_msg("%s: rule \"%s\", want \"%s\"", e->name, d.rule,
 			    e->rule);
 		}
-		if (e->rule != NULL && (e->line != d.line ||
+		if (e->rule != NULL && e->line == -1 && (d.file == NULL ||
+		    strcmp(d.file, PC_RULE_BUILTIN) != 0 || d.line != 0)) {
+			fail_msg("%s: rule at %s:%d, want built-in", e->name,
+			    d.file ? d.file : "(none)", d.line);
+		}
+		if (e->rule != NULL && e->line != -1 && (e->line != d.line ||
 		    (e->line == 0) != (d.file == NULL))) {
 			fail_msg("%s: rule at %s:%d, want line %d", e->name,
 			    d.file ? d.file : "(none)", d.line, e->line);
