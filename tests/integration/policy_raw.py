@@ -14,6 +14,7 @@ Anything else (cannot log in, ...) exits 2.
 """
 
 import argparse
+import logging
 import os
 import sys
 
@@ -31,6 +32,8 @@ def main():
     ap.add_argument("host")
     ap.add_argument("rport", type=int)
     a = ap.parse_args()
+    # a refused channel is an expected answer: no paramiko warning on stderr
+    logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
     t = paramiko.Transport(("127.0.0.1", a.port))
     try:

@@ -189,7 +189,7 @@ dump_permits() {
 	)
 	for i in "${!lines[@]}"; do
 		printf 'HostKey %s\nPidFile none\n%s\n' "$T/hostkey" "${lines[$i]}" >"$cfg"
-		want= got=
+		want='' got=''
 		for d in /usr/sbin/sshd "$PORTCULLISD"; do
 			pre=$PC_PRELOAD
 			[ "$d" != "$PORTCULLISD" ] || pre=$POL_XPRELOAD
