@@ -4,5 +4,6 @@
 integration_tests += \
 	tests/integration/t_ops_reload.sh \
 	tests/integration/t_ops_paramiko.sh \
+	tests/integration/t_ops_plink.sh \
 	tests/integration/t_ops_audit.sh
 EXTRA_DIST += tests/integration/ops_tcp.py tests/integration/ops_paramiko.py
