@@ -7,7 +7,8 @@ Each CASE is one attack on its own connection.  Wire cases (raw socket,
 no SSH library): garbage-banner, bad-version, long-banner, random-after-banner,
 len-7fffffff, len-ffffffff, len-256k1, len-1m, len-max-kexinit.
 Authenticated cases (paramiko's Transport internals): big-packet,
-global-flood, direct-flood, session-flood, listen-flood, close-request.
+global-flood, direct-flood, session-flood, listen-flood, window-flood,
+close-request.
 
 For every case the process serving the connection on the daemon side
 (found through /proc: the descendants of the listener that hold the
@@ -612,6 +613,44 @@ def case_close_request(a, sampler):
     return "ok", det
 
 
+def case_window_flood(a, sampler):
+    """CHANNEL_DATA far beyond the window the daemon granted, on a
+    direct-tcpip channel whose target never reads: libssh 0.10 buffers
+    data past the window ("buggy remote"), so the daemon has to stop it."""
+    from paramiko.common import cMSG_CHANNEL_DATA
+    s, t = ssh_connect(a)
+    rep = Replies(t)
+    sampler.attach(s)
+    ch = open_direct(t, "127.0.0.1", a.target_port, TIMEOUT)
+    if ch is None:
+        return "FAIL:channel refused", ""
+    chunk = os.urandom(32 * 1024)
+    total = a.count * 1024 * 1024
+    sent = 0
+    try:
+        while sent < total and t.is_active() and not ch.closed:
+            t._send_user_message(msg(cMSG_CHANNEL_DATA, ch.remote_chanid,
+                                     chunk))
+            sent += len(chunk)
+    except Exception:
+        pass
+    # the daemon has read everything sent once it answers the barrier
+    try:
+        alive = t.is_active() and barrier(t, rep, a.flood_wait)
+    except Exception:	# EOFError: the daemon hung up meanwhile
+        alive = False
+    sampler.sample()
+    chan_closed = ch.closed
+    t.close()
+    s.close()
+    det = "sent_kb=%d conn_alive=%s chan_closed=%s" % (
+        sent >> 10, alive, chan_closed)
+    if alive and not chan_closed and a.expect_open == 0:
+        return "FAIL:the daemon took %d kB past the window" % (
+            sent >> 10), det
+    return "ok", det
+
+
 def main():
     global TIMEOUT
     ap = argparse.ArgumentParser()
@@ -647,6 +686,8 @@ def main():
                 res, det = case_listen_flood(a, sampler)
             elif name == "big-packet":
                 res, det = case_big_packet(a, sampler)
+            elif name == "window-flood":
+                res, det = case_window_flood(a, sampler)
             elif name == "close-request":
                 res, det = case_close_request(a, sampler)
             else:
