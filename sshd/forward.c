@@ -120,8 +120,11 @@ fwd_log_openssh_denial(const struct fwd_state *fs,
 		(void)ssh_send_debug(c->session, "port forwarding refused", 0);
 	} else if (strcmp(layer, "DisableForwarding") == 0 ||
 	    strcmp(layer, "AllowTcpForwarding") == 0 ||
-	    strcmp(layer, "key") == 0) {
-		/* OpenSSH logs nothing at INFO here (A.7 step 1) */
+	    strcmp(layer, "key") == 0 || strcmp(layer, "request") == 0 ||
+	    strcmp(layer, "PrivilegedPort") == 0) {
+		/* OpenSSH logs nothing at INFO here (A.7 step 1: also a
+		 * port > INT_MAX and, without privsep, bind_permitted()'s
+		 * port < 1024 for a non-root user) */
 		(void)ssh_send_debug(c->session,
 		    "Server has disabled port forwarding.", 0);
 	}
