@@ -7,10 +7,34 @@
 . "$(dirname "$0")/fwd_lib.sh"
 pc_init
 limit_kb=$((64 * 1024))
-# Under ASan freed memory waits in a quarantine (256 MB by default), so RSS
-# tracks how much was ever allocated, not what is live: keep it small.
-if ldd "$PORTCULLISD" 2>/dev/null | grep -q libasan; then
+# Growth allowed while an 8 MB/s target drains 32 MiB: two channel windows
+# (~1.3 MB each) plus buffers, not the 32 MiB sent.
+slow_growth_kb=$((16 * 1024))
+
+# A sanitizer build of the daemon: its runtime linked in (gcc: libasan.so in
+# ldd; clang -static-libsan: __asan_init in the dynamic symbol table), or
+# tests/ci/asan.sh says so (PC_SANITIZER).  (Outputs captured first: a
+# grep -q ending a pipe under pipefail can SIGPIPE the producer.)
+sanitized=no
+libs=$(ldd "$PORTCULLISD" 2>/dev/null || true)
+syms=$(nm -D "$PORTCULLISD" 2>/dev/null || true)
+if [ -n "${PC_SANITIZER:-}" ] ||
+	grep -qE 'lib(asan|ubsan|tsan|msan)\.so' <<<"$libs" ||
+	grep -qw __asan_init <<<"$syms"; then
+	sanitized=yes
+fi
+if [ "$sanitized" = yes ]; then
+	# Under ASan freed memory waits in a quarantine (256 MB by default),
+	# so RSS tracks how much was ever allocated, not what is live: keep
+	# it small.
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4:thread_local_quarantine_size_kb=64"
+	# Even so each allocation carries redzones and 1/8 shadow, and the
+	# 4 MB quarantine plus ASan's per-size-class free lists stay resident:
+	# measured growth 11.7 MB (plain build: 4 MB) for the slow target.
+	# The bound is scaled to 28 MB, which still fails if the 32 MiB sent
+	# were buffered (that would be >= 36 MB with shadow).
+	slow_growth_kb=$((28 * 1024))
+	echo "NOTE: sanitizer build of the daemon: slow-target RSS growth bound scaled from 16 to 28 MB (ASan quarantine, redzones, shadow)"
 fi
 pc_authorize alice
 pc_config </dev/null
@@ -88,8 +112,7 @@ pc_wait_for test -s "$T/slow.sink" || pc_fail "the slow sink got no EOF"
 pc_expect_eq "$(cat "$T/slow.want")" "$(cat "$T/slow.sink")" \
 	"32 MiB into an 8 MB/s target: SHA-256 and size"
 echo "-L into an 8 MB/s target: session RSS peak $max kB"
-# two channel windows (~1.3 MB each) plus buffers, not the 32 MiB sent
-[ "$max" -lt $((rss0 + 16 * 1024)) ] ||
-	pc_fail "session RSS grew from $rss0 kB to $max kB while a slow target drained 32 MiB"
+[ "$max" -lt $((rss0 + slow_growth_kb)) ] ||
+	pc_fail "session RSS grew from $rss0 kB to $max kB while a slow target drained 32 MiB (bound: +$slow_growth_kb kB)"
 pc_expect_no_log "exceeded the window"
 pc_pass
