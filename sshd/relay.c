@@ -127,6 +127,7 @@ struct relay {
 	bool violation;
 	bool torn;
 	long long close_deadline;	/* relay_close_wait(), 0: not yet */
+	bool close_first;		/* socket mode: no grace (OpenSSH) */
 };
 
 static void relay_teardown(struct relay *r);
@@ -509,16 +510,19 @@ relay_interest(struct relay *r)
  * while.  A client may send a channel request (PuTTY's winadj@putty...
  * with want-reply) before it sees our CLOSE; libssh 0.10 answers requests
  * even on channels we closed, so the answer would follow our CLOSE, which
- * RFC 4254 5.3 forbids and PuTTY treats as fatal.  Clients close on their
- * own once both EOFs are through (OpenSSH, PuTTY), so this costs nothing
- * but a round trip.  True while still waiting.
+ * RFC 4254 5.3 forbids and PuTTY treats as fatal.  PuTTY closes on its
+ * own once both EOFs are through, so this costs it a round trip.  Not for
+ * OpenSSH (relay_peer_closes_late()): its -W / ProxyJump channel never
+ * sends CLOSE first, so every such connection waited the whole grace.
+ * True while still waiting.
  */
 static bool
 relay_close_wait(struct relay *r)
 {
 	long long now;
 
-	if (r->ch_closed || !r->eof_sent || !r->ch_eof || r->aborted)
+	if (r->ch_closed || !r->eof_sent || !r->ch_eof || r->aborted ||
+	    r->close_first)
 		return false;
 	now = sloop_now_ms();
 	if (r->close_deadline == 0)
@@ -544,6 +548,21 @@ relay_window_blocked(const struct relay *r)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * An OpenSSH client sends no channel requests on TCP channels, so our
+ * CLOSE can go first; and its stdio forward (ssh -W, ProxyJump) waits for
+ * it: ssh.c registers that channel's cleanup with detach_close 0, i.e.
+ * chan_is_dead() never sends CLOSE first.  Other clients keep the grace.
+ */
+static bool
+relay_peer_closes_late(ssh_channel ch)
+{
+	ssh_session s = ssh_channel_get_session(ch);
+	const char *b = s != NULL ? ssh_get_clientbanner(s) : NULL;
+
+	return b != NULL && strncmp(b, "SSH-2.0-OpenSSH_", 16) == 0;
 }
 
 static void
@@ -711,6 +730,7 @@ relay_new(struct sloop *l, ssh_channel ch, enum relay_mode mode,
 	r->infd = infd;
 	r->in_shared = infd == outfd;
 	r->in_sock = infd >= 0 && relay_is_socket(infd);
+	r->close_first = mode == RELAY_SOCKET && relay_peer_closes_late(ch);
 	for (i = 0; i < 3; i++)
 		r->fds[i] = -1;
 	relay_add_fd(r, outfd);
