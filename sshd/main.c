@@ -144,6 +144,7 @@ main(int argc, char **argv)
 	int opt, test = 0, r;
 	char line[4096];
 
+	sshbind_crypto_init();
 	memset(&d, 0, sizeof(d));
 	d.config_path = MAIN_DEFAULT_CONFIG;
 	/* Until the configuration says otherwise, errors go to stderr. */

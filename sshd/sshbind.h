@@ -26,6 +26,9 @@ extern const char sshbind_pubkey_default[];
 extern const char sshbind_pubkey_supported[];
 
 /* Initialise OpenSSL state the connection processes inherit. */
+/* First thing in main(): OpenSSL without its exit-time clean-up (see
+ * sshbind.c). */
+void sshbind_crypto_init(void);
 void sshbind_warmup(void);
 
 /* The software version we announce (SSH-2.0-<this>). */
