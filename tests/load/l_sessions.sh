@@ -27,7 +27,7 @@ MaxStartups $((N + 50)):30:$((N + 100))
 MaxSessions 10
 LoginGraceTime 120
 EOF
-pc_start_daemon
+ld_start_daemon
 ld_echo
 ld_tool ports "$N" --exclude "$PORT,$LD_ECHO_PORT" >"$T/ports" ||
 	pc_fail "no $N free ports"
@@ -93,6 +93,19 @@ pc_expect_eq "$N" "$(ld_json "$res" held_together)" \
 mem=$(ld_tool mem "$PC_DAEMON_PID")
 ld_fig daemon_procs_after_traffic "$(ld_json "$mem" procs)"
 ld_fig daemon_pss_kib_after_traffic "$(ld_json "$mem" pss_kib)"
+
+# The same again: memory that stays after a transfer should be a high-water
+# mark (buffers kept for reuse), not grow with every round.
+res=$(ld_tool traffic --ports-file "$T/ports" --bytes $((KIB * 1024)) \
+	--timeout 150 --hold) || true
+echo "traffic 2: $res"
+ld_fig traffic2_failed "$(ld_json "$res" failed)"
+ld_fig traffic2_secs "$(ld_json "$res" secs)"
+pc_expect_eq 0 "$(ld_json "$res" failed)" \
+	"forwards that failed the second round (errors: $(ld_json "$res" errors))"
+mem=$(ld_tool mem "$PC_DAEMON_PID")
+ld_fig daemon_pss_kib_after_traffic2 "$(ld_json "$mem" pss_kib)"
+ld_fig daemon_cpu_secs "$(ld_json "$(ld_tool cpu "$PC_DAEMON_PID")" cpu_secs)"
 
 # Every client still connected after the traffic.
 dead=0

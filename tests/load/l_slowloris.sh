@@ -89,7 +89,7 @@ if [ "${LD_LORIS_CONTROL:-1}" = 1 ]; then
 LogLevel VERBOSE
 LoginGraceTime 120
 EOF
-	pc_start_daemon
+	ld_start_daemon
 	start_loris control
 	# The attacker reopens what is dropped, so it reaches full (100).
 	ld_wait_until 30 startups_at_least 100 ||
@@ -117,7 +117,7 @@ MaxStartups 50:30:200
 LoginGraceTime $GRACE
 EOF
 mapfile -t SSH_OPTS < <(pc_ssh_opts alice)
-pc_start_daemon
+ld_start_daemon
 t0=$(pc__now)
 start_loris attack
 ld_fig attack_connect_secs "$(ld_since "$t0")"

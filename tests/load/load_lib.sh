@@ -7,6 +7,13 @@
 #                      test and everything it starts (as an administrator
 #                      would for a busy daemon), LD_TOOL, LD_FIG (figures
 #                      file, printed by ld_figures and at the end).
+# ld_start_daemon [ARGS]  pc_start_daemon with the soft descriptor limit
+#                      a service manager gives a daemon (LD_DAEMON_NOFILE,
+#                      default 1024, systemd's default soft LimitNOFILE)
+#                      and the raised hard limit: the daemon must raise its
+#                      own soft limit if it needs more (DESIGN.md: "The
+#                      daemon raises RLIMIT_NOFILE to fit
+#                      MaxForwardChannels"); the clients keep the raised one.
 # ld_tool ARGS...      run tests/load/load_tool.py (see its header).
 # ld_echo              start load_tool.py echo (one thread, any number of
 #                      connections); sets LD_ECHO_PORT.
@@ -35,6 +42,30 @@ ld_init() {
 	ulimit -n "$LD_NOFILE" ||
 		pc_fail "cannot raise the descriptor limit to $LD_NOFILE"
 	ld_fig nofile_limit "$(ulimit -n)"
+}
+
+ld_start_daemon() {
+	ulimit -S -n "${LD_DAEMON_NOFILE:-1024}" ||
+		pc_fail "cannot set the soft descriptor limit for the daemon"
+	pc_start_daemon "$@"
+	ulimit -S -n "$LD_NOFILE"
+	ld_fig daemon_nofile_soft "$(awk '/^Max open files/ { print $4 }' \
+		"/proc/$PC_DAEMON_PID/limits")"
+}
+
+# Soft descriptor limit and descriptors in use of the daemon's process
+# that has the most open ("SOFT USED").
+ld_busiest_fds() {
+	local p n best=0 lim=0
+	for p in $(pc__descendants "$PC_DAEMON_PID") "$PC_DAEMON_PID"; do
+		n=$(ls "/proc/$p/fd" 2>/dev/null | wc -l) || continue
+		if [ "$n" -gt "$best" ]; then
+			best=$n
+			lim=$(awk '/^Max open files/ { print $4 }' \
+				"/proc/$p/limits" 2>/dev/null) || lim=0
+		fi
+	done
+	echo "$lim $best"
 }
 
 ld_tool() {

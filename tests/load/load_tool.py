@@ -18,6 +18,8 @@ Subcommands (every result is one JSON line on stdout):
                  a connection stays open after its echo until every one
                  has finished, so all were open at once ("held_together":
                  how many were still open, unbroken, at that moment).
+                 --max-pending K: at most K connections at a time between
+                 connect and the end of their echo (0: all at once).
   slowloris      open --n connections to --port from --src and never send
                  a byte.  A connection closed by the server before it sent
                  its SSH banner was dropped by the listener (MaxStartups /
@@ -32,6 +34,8 @@ Subcommands (every result is one JSON line on stdout):
   mem PID        the process tree of PID (PID and its descendants, from
                  /proc): {"procs", "rss_kib", "pss_kib"}; RSS sums shared
                  pages once per process, PSS splits them (the honest total).
+  cpu PID        {"cpu_secs"}: utime+stime+cutime+cstime summed over the
+                 same tree (children reaped by a live process included).
 Loopback addresses only.
 """
 
@@ -147,24 +151,39 @@ class Flow:
 def cmd_traffic(args):
     ports = [int(p) for p in open(args.ports_file).read().split()]
     sel = selectors.DefaultSelector()
-    flows = []
+    flows = [Flow(p, args.bytes, i) for i, p in enumerate(ports)]
     t0 = time.monotonic()
-    for i, p in enumerate(ports):
-        f = Flow(p, args.bytes, i)
-        flows.append(f)
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setblocking(False)
-        f.sock = s
-        err = s.connect_ex(("127.0.0.1", p))
-        if err not in (0, 115):	# EINPROGRESS
-            f.error = "connect :%d: %s" % (p, os.strerror(err))
-            f.done = True
-            s.close()
-            continue
-        sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE, f)
+    todo = list(flows)
+    live = len(flows)
+
+    def start_more():
+        # --max-pending: at most that many connections between connect and
+        # the end of their echo (a burst of 1,000 connects at one ssh -L
+        # overflows its listen backlog of 128; the kernel then resets
+        # some of them when the client is too busy to accept in time).
+        nonlocal live
+        pending = sum(1 for k in sel.get_map().values()
+                      if not k.data.done)
+        while todo and (args.max_pending == 0 or
+                        pending < args.max_pending):
+            f = todo.pop(0)
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setblocking(False)
+            f.sock = s
+            err = s.connect_ex(("127.0.0.1", f.port))
+            if err not in (0, 115):	# EINPROGRESS
+                f.error = "connect :%d: %s" % (f.port, os.strerror(err))
+                f.done = True
+                live -= 1
+                s.close()
+                continue
+            sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE, f)
+            pending += 1
+
     deadline = t0 + args.timeout
-    live = sum(1 for f in flows if not f.done)
+    start_more()
     while live > 0 and time.monotonic() < deadline:
+        start_more()
         for key, ev in sel.select(timeout=1.0):
             f, s = key.data, key.fileobj
             try:
@@ -351,6 +370,21 @@ def cmd_mem(args):
     return 0
 
 
+def cmd_cpu(args):
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in descendants(args.pid):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                st = f.read()
+        except OSError:
+            continue
+        v = st[st.rindex(")") + 2:].split()
+        total += sum(int(x) for x in v[11:15])	# utime stime cutime cstime
+    say(cpu_secs=round(total / tick, 2))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
@@ -368,6 +402,7 @@ def main():
     p.add_argument("--bytes", type=int, required=True)
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--hold", action="store_true")
+    p.add_argument("--max-pending", type=int, default=0)
     p = sub.add_parser("slowloris")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, required=True)
@@ -379,9 +414,12 @@ def main():
     p.add_argument("--deadline", type=float, default=120)
     p = sub.add_parser("mem")
     p.add_argument("pid", type=int)
+    p = sub.add_parser("cpu")
+    p.add_argument("pid", type=int)
     args = ap.parse_args()
     fn = {"ports": cmd_ports, "echo": cmd_echo, "traffic": cmd_traffic,
-          "slowloris": cmd_slowloris, "mem": cmd_mem}[args.cmd]
+          "slowloris": cmd_slowloris, "mem": cmd_mem,
+          "cpu": cmd_cpu}[args.cmd]
     return fn(args)
 
 
