@@ -149,8 +149,10 @@ match_parse_words(char *const *av, int ac, bool garbage,
 		    "for Match");
 	cond->crit = xcalloc((size_t)ac, sizeof(*cond->crit));
 	for (i = 0; i < ac; i++) {
-		if (av[i][0] == '#')
-			break;		/* "User a =#comment" */
+		if (av[i][0] == '#') {
+			garbage = false;	/* "User a =#comment ..." */
+			break;
+		}
 		for (k = 0; k < sizeof(match_kinds) / sizeof(match_kinds[0]);
 		    k++) {
 			if (strcasecmp(av[i], match_kinds[k].name) == 0)
@@ -162,6 +164,8 @@ match_parse_words(char *const *av, int ac, bool garbage,
 				return match_err(err, errlen, "'all' cannot be "
 				    "combined with other Match attributes");
 			cond->crit[cond->ncrit++].kind = CFG_CRIT_ALL;
+			if (ac > 1)
+				garbage = false;	/* "All =#comment" */
 			break;
 		}
 		/* the argument first, as OpenSSH ("User a=b": b has none) */

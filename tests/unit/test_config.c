@@ -282,6 +282,7 @@ static const struct {
 	{ "Match User alice \"\" x", 1, "extra arguments" },
 	{ "Match User alice=b", 1, "Missing Match criteria for b" },
 	{ "Match All=x", 1, "cannot be combined" },
+	{ "Match All ==x", 1, "extra arguments" },
 	{ "Match ==x", 1, "One or more attributes" },
 	{ "Match Bogus=x", 1, "Unsupported Match attribute Bogus" },
 	{ "Match LocalPort=-1", 1, "LocalPort" },

@@ -295,6 +295,9 @@ static const struct {
 	{ "All=", NULL, NULL, NULL, NULL, NULL, NULL, -1, 1 },
 	{ "User alice =#comment", "alice", NULL, NULL, NULL, NULL, NULL, -1,
 	  1 },
+	{ "User alice =#comment ==x", "alice", NULL, NULL, NULL, NULL, NULL,
+	  -1, 1 },
+	{ "All =#comment ==x", NULL, NULL, NULL, NULL, NULL, NULL, -1, 1 },
 };
 
 static void
