@@ -391,6 +391,7 @@ static void
 conn_authenticate(struct daemon *d, struct conn *c)
 {
 	ssh_event ev;
+	char clean[128];	/* an invalid user name, escaped */
 	int r;
 
 	if ((ev = ssh_event_new()) == NULL ||
@@ -411,8 +412,9 @@ conn_authenticate(struct daemon *d, struct conn *c)
 				    c->client_addr, c->client_port);
 			else if (c->user != NULL)
 				log_info("Connection closed by invalid user %s "
-				    "%s port %d [preauth]", c->user,
-				    c->client_addr, c->client_port);
+				    "%s port %d [preauth]", conn_clean(c->user,
+				    clean, sizeof(clean)), c->client_addr,
+				    c->client_port);
 			else
 				log_info("Connection closed by %s port %d "
 				    "[preauth]", c->client_addr,

@@ -14,13 +14,13 @@ pc_init
 . "$(dirname "$0")/hostile_lib.sh"
 
 run_case global-flood --user alice --key "$T/keys/alice" --count 10000
-run_case direct-flood --user bob --key "$T/keys/bob" --count 150 \
+run_case direct-flood --user bob --key "$T/keys/bob" --count 80 \
 	--expect-open 50 --target-port "$echo_port"
 pc_wait_log -F "MaxForwardChannels 50 reached"
-run_case session-flood --user bob --key "$T/keys/bob" --count 40 \
+run_case session-flood --user bob --key "$T/keys/bob" --count 20 \
 	--expect-open 5
 pc_wait_log -F "MaxSessions 5 reached"
-run_case listen-flood --user bob --key "$T/keys/bob" --count 200 \
+run_case listen-flood --user bob --key "$T/keys/bob" --count 100 \
 	--expect-open 20
 pc_wait_log -F "MaxForwardListeners 20 reached"
 # channel data far past the granted window, to a target that never reads
