@@ -249,5 +249,23 @@ x_local 255 ",laddr=localhost"
 x_local 1 ",laddr=127.0.0.1"
 grep -q "AllowTcpForwarding fail AllowTcpForwarding remote ($T/sshd_config:[0-9]*)" "$POL/x.out" ||
 	pc_fail "-X with laddr=127.0.0.1 does not name the Match LocalPort block's line: $(cat "$POL/x.out")"
+# a wildcard first ListenAddress (with its own port): the port is assumed,
+# no local address (Match LocalAddress does not apply, a note says so)
+pc_config <<CFG
+ListenAddress 0.0.0.0:$((PORT + 2))
+Match LocalAddress 0.0.0.0/0
+	AllowTcpForwarding no
+Match LocalPort $((PORT + 2))
+	AllowTcpForwarding remote
+CFG
+x_local 1 ""
+if ! grep -q "AllowTcpForwarding fail AllowTcpForwarding remote" "$POL/x.out" ||
+	! grep -q "^note: no laddr= given" "$POL/x.out"; then
+	pc_fail "-X with a wildcard ListenAddress: want the LocalPort block and a note, got: $(cat "$POL/x.out")"
+fi
+x_local 0 ",lport=$((PORT + 3))"
+x_local 1 ",laddr=192.0.2.1"
+grep -q "AllowTcpForwarding fail AllowTcpForwarding no" "$POL/x.out" ||
+	pc_fail "-X with laddr=192.0.2.1: want the LocalAddress block, got: $(cat "$POL/x.out")"
 pol_summary
 pc_pass
