@@ -8,7 +8,7 @@ no SSH library): garbage-banner, bad-version, long-banner, random-after-banner,
 len-7fffffff, len-ffffffff, len-256k1, len-1m, len-max-kexinit.
 Authenticated cases (paramiko's Transport internals): big-packet,
 global-flood, direct-flood, session-flood, listen-flood, window-flood,
-close-request.
+session-requests, rekey-flood, close-request.
 
 For every case the process serving the connection on the daemon side
 (found through /proc: the descendants of the listener that hold the
@@ -613,6 +613,94 @@ def case_close_request(a, sampler):
     return "ok", det
 
 
+def case_session_requests(a, sampler):
+    """One session channel, before any start: 10,000 env requests (128
+    accepted at most), 1,000 pty-req (the second and later refused),
+    5,000 window-change with absurd sizes, 1,000 unknown requests; then
+    the channel still runs a command, and nothing grew."""
+    from paramiko.common import cMSG_CHANNEL_REQUEST
+    s, t = ssh_connect(a)
+    rep = Replies(t)
+    sampler.attach(s)
+    ch = t.open_session(timeout=TIMEOUT)
+    rid = ch.remote_chanid
+    ok_fail = {"ok": 0, "fail": 0}
+
+    def count(kind):
+        def f(chan, m):
+            ok_fail[kind] += 1
+        return f
+    from paramiko import common as c
+    table = dict(t._channel_handler_table)
+    table[c.MSG_CHANNEL_SUCCESS] = count("ok")
+    table[c.MSG_CHANNEL_FAILURE] = count("fail")
+    t._channel_handler_table = table
+    want = 0
+    for i in range(a.count):
+        t._send_user_message(msg(cMSG_CHANNEL_REQUEST, rid, "env", True,
+                                 "LC_HOSTILE_%d" % i, "x" * 1000))
+        want += 1
+        if i % 10 == 0:
+            t._send_user_message(msg(cMSG_CHANNEL_REQUEST, rid, "pty-req",
+                                     True, "xterm", 100000, 100000,
+                                     1 << 30, 1 << 30, b""))
+            want += 1
+            t._send_user_message(msg(cMSG_CHANNEL_REQUEST, rid,
+                                     "hostile-%d@example.org" % i, True))
+            want += 1
+        if i % 2 == 0:
+            t._send_user_message(msg(cMSG_CHANNEL_REQUEST, rid,
+                                     "window-change", False,
+                                     0x7fffffff, 0x7fffffff, 0, 0))
+    alive = t.is_active() and barrier(t, rep, a.flood_wait)
+    got = ok_fail["ok"] + ok_fail["fail"]
+    # hand the channel back to paramiko and run something on it
+    t._channel_handler_table = type(t)._channel_handler_table
+    works = False
+    if alive:
+        ch.settimeout(TIMEOUT)
+        ch.exec_command("echo still-here")
+        out = b""
+        while True:
+            d = ch.recv(4096)
+            if not d:
+                break
+            out += d
+        works = b"still-here" in out
+    t.close()
+    s.close()
+    det = "requests=%d want_reply=%d replies=%d success=%d failure=%d" % (
+        want + a.count // 2, want, got, ok_fail["ok"], ok_fail["fail"])
+    if not alive:
+        return "FAIL:the daemon dropped the connection", det
+    if got != want:
+        return "FAIL:%d of %d replies" % (got, want), det
+    if ok_fail["ok"] > a.expect_open:
+        return "FAIL:%d accepted, at most %d expected" % (
+            ok_fail["ok"], a.expect_open), det
+    if not works:
+        return "FAIL:the channel does not run a command afterwards", det
+    return "ok", det
+
+
+def case_rekey_flood(a, sampler):
+    """Key re-exchanges back to back on an authenticated connection,
+    with a forward carrying data in between."""
+    s, t = ssh_connect(a)
+    sampler.attach(s)
+    done = 0
+    for i in range(a.count):
+        t.renegotiate_keys()
+        done += 1
+    works = t.is_active() and still_works(t)
+    t.close()
+    s.close()
+    det = "rekeys=%d" % done
+    if not works:
+        return "FAIL:no session after the re-exchanges", det
+    return "ok", det
+
+
 def case_window_flood(a, sampler):
     """CHANNEL_DATA far beyond the window the daemon granted, on a
     direct-tcpip channel whose target never reads: libssh 0.10 buffers
@@ -686,6 +774,10 @@ def main():
                 res, det = case_listen_flood(a, sampler)
             elif name == "big-packet":
                 res, det = case_big_packet(a, sampler)
+            elif name == "session-requests":
+                res, det = case_session_requests(a, sampler)
+            elif name == "rekey-flood":
+                res, det = case_rekey_flood(a, sampler)
             elif name == "window-flood":
                 res, det = case_window_flood(a, sampler)
             elif name == "close-request":

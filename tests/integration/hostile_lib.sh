@@ -2,8 +2,8 @@
 # tests/integration/hostile_lib.sh: set-up shared by t_hostile_wire.sh and
 # t_hostile_flood.sh (source lib.sh, pc_init, then this).
 #
-# Starts the daemon (bob: MaxForwardChannels 50, MaxSessions 5,
-# MaxForwardListeners 20), an echo target ($echo_port) and the legitimate
+# Starts the daemon (AcceptEnv LC_HOSTILE_*; bob: MaxForwardChannels 50,
+# MaxSessions 5, MaxForwardListeners 20), an echo target ($echo_port) and the legitimate
 # client: alice's ssh -N -L $lport -> echo target, held throughout.
 # run_case NAME [ARGS...]  run hostile_client.py's case NAME in the
 #                          background; meanwhile (and while it holds what it
@@ -19,6 +19,7 @@ pc_authorize bob
 pc_authorize carol
 pc_config <<'CFG'
 LoginGraceTime 30
+AcceptEnv LC_HOSTILE_*
 Match User bob
 	MaxForwardChannels 50
 	MaxSessions 5
