@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A forward target that resets the connection (SO_LINGER 0: RST, not FIN)
-# in the middle of a transfer, in either direction, 20 times each: every
+# in the middle of a transfer, in either direction, 10 times each: every
 # such channel closes (the local client sees the end; a reset that beats
 # the daemon's connect check refuses the channel instead), while the SSH
 # connection, its other forward (an echo transfer running throughout) and
@@ -43,10 +43,10 @@ spid=$(fwd_wait_user_pid alice)
 fds0=$(fwd_nfds "$spid")
 
 # the other forward carries traffic during all the resets
-pc_bg pc_tcp_echo_check 127.0.0.1 "$l_echo" $((16 * 1024 * 1024))
+pc_bg pc_tcp_echo_check 127.0.0.1 "$l_echo" $((8 * 1024 * 1024))
 bulk=$PC_BG_PID
 
-rounds=20
+rounds=10
 for i in $(seq "$rounds"); do
 	out=$(fault_tcp push --port "$l_up" --bytes $((64 * 1024 * 1024)) \
 		--timeout "$PC_TIMEOUT") || pc_fail "upload $i: $out"
