@@ -16,6 +16,14 @@
  *  - a watch that was dropped (dead) ignores late events: a recursive round
  *    may still report an fd whose number was closed and reused.
  *
+ * Our fds are not in libssh's poll array but in one epoll set whose fd is
+ * (sloop_ep_cb): libssh's poll(2) then covers two fds however many
+ * channels are open.  libssh 0.10 reads the transport 4 KiB per round, so
+ * with 100 forwarded connections a poll over 200 fds every 4 KiB was most
+ * of the connection's system time.  epoll is level-triggered like poll,
+ * reports ERR/HUP unasked like poll, and an fd epoll refuses (a regular
+ * file) goes into libssh's array directly as before.
+ *
  * One round: apply -> ssh_event_dopoll(timeout) -> tick hooks -> woken
  * tasks.  Ticks and tasks are the bookkeeping pass of DESIGN.md 'Loop
  * discipline'.  A tick runs every round; a task only when woken (its
@@ -28,6 +36,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +50,8 @@
 /* Ceiling of one poll round when nobody asked for less: a safety net
  * against a missed edge, not a timer anyone relies on. */
 #define SLOOP_DEFAULT_TIMEOUT_MS 1000
+/* epoll events taken per wake-up of the epoll fd; more stay ready */
+#define SLOOP_EP_BATCH 64
 
 struct sloop_watch {
 	int fd;
@@ -49,6 +60,7 @@ struct sloop_watch {
 	bool dead;		/* unwatched: ignore events, free in apply */
 	bool close_fd;		/* close fd once unregistered */
 	bool dirty;		/* on the dirty list */
+	bool direct;		/* registered with libssh, not epoll */
 	sloop_fd_fn fn;
 	void *arg;
 	struct sloop_watch *next_dead;
@@ -72,6 +84,7 @@ struct sloop_task {
 struct sloop {
 	ssh_session session;
 	ssh_event ev;
+	int epfd;			/* our fds; -1: all in libssh's set */
 	struct sloop_watch **byfd;	/* live watches, indexed by fd */
 	size_t nbyfd;
 	struct sloop_watch **dirty;	/* want != reg, to re-register */
@@ -98,6 +111,8 @@ sloop_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int sloop_ep_cb(socket_t fd, int revents, void *userdata);
+
 struct sloop *
 sloop_new(ssh_session session)
 {
@@ -119,6 +134,13 @@ sloop_new(ssh_session session)
 		ssh_event_free(l->ev);
 		free(l);
 		return NULL;
+	}
+	if ((l->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		log_debug("epoll_create1: %s", strerror(errno));
+	} else if (ssh_event_add_fd(l->ev, l->epfd, POLLIN, sloop_ep_cb,
+	    l) != SSH_OK) {
+		close(l->epfd);
+		l->epfd = -1;
 	}
 	return l;
 }
@@ -152,6 +174,76 @@ sloop_fd_cb(socket_t fd, int revents, void *userdata)
 		return 0;
 	w->fn(fd, (short)revents, w->arg);
 	return 0;
+}
+
+/* The epoll fd is readable: dispatch what is ready.  A recursive libssh
+ * round may run inside a watch callback and come here again; each level
+ * has its own batch, and callbacks only set flags, so a repeat is
+ * harmless.  Watches are freed only in sloop_apply(), outside any round. */
+static int
+sloop_ep_cb(socket_t fd, int revents, void *userdata)
+{
+	struct sloop *l = userdata;
+	struct epoll_event evs[SLOOP_EP_BATCH];
+	struct sloop_watch *w;
+	int i, n;
+
+	(void)fd;
+	(void)revents;
+	do {
+		n = epoll_wait(l->epfd, evs, SLOOP_EP_BATCH, 0);
+	} while (n < 0 && errno == EINTR);
+	for (i = 0; i < n; i++) {
+		w = evs[i].data.ptr;
+		if (w->dead || w->fn == NULL)
+			continue;
+		w->fn(w->fd, (short)(evs[i].events & (EPOLLIN | EPOLLPRI |
+		    EPOLLOUT | EPOLLERR | EPOLLHUP)), w->arg);
+	}
+	return 0;
+}
+
+static void
+sloop_unreg(struct sloop *l, struct sloop_watch *w)
+{
+	if (w->reg == 0)
+		return;
+	if (w->direct)
+		(void)ssh_event_remove_fd(l->ev, w->fd);
+	else
+		(void)epoll_ctl(l->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	w->reg = 0;
+	w->direct = false;
+}
+
+/* Register w->want; false if nothing took it (retry next round). */
+static bool
+sloop_reg(struct sloop *l, struct sloop_watch *w)
+{
+	struct epoll_event ev;
+
+	if (l->epfd >= 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.events = (uint32_t)w->want;	/* POLL* == EPOLL* bits */
+		ev.data.ptr = w;
+		if (w->reg != 0 && !w->direct) {
+			if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, w->fd, &ev) == 0)
+				return true;
+			sloop_unreg(l, w);
+		}
+		if (w->reg == 0 &&
+		    epoll_ctl(l->epfd, EPOLL_CTL_ADD, w->fd, &ev) == 0)
+			return true;
+		if (errno != EPERM)
+			log_debug("epoll_ctl fd %d: %s", w->fd,
+			    strerror(errno));
+	}
+	sloop_unreg(l, w);
+	if (ssh_event_add_fd(l->ev, w->fd, w->want, sloop_fd_cb, w) !=
+	    SSH_OK)
+		return false;
+	w->direct = true;
+	return true;
 }
 
 static void
@@ -250,10 +342,7 @@ sloop_apply(struct sloop *l)
 	/* Unregister dropped watches first: a live watch may already use
 	 * the same (reused) fd number and is registered below. */
 	for (w = l->dead; w != NULL; w = w->next_dead) {
-		if (w->reg != 0) {
-			(void)ssh_event_remove_fd(l->ev, w->fd);
-			w->reg = 0;
-		}
+		sloop_unreg(l, w);
 		if (w->close_fd) {
 			close(w->fd);
 			w->close_fd = false;
@@ -264,14 +353,13 @@ sloop_apply(struct sloop *l)
 		w->dirty = false;
 		if (w->dead || w->want == w->reg)
 			continue;
-		if (w->reg != 0) {
-			(void)ssh_event_remove_fd(l->ev, w->fd);
-			w->reg = 0;
-		}
-		if (w->want == 0)
+		if (w->want == 0) {
+			sloop_unreg(l, w);
 			continue;
-		if (ssh_event_add_fd(l->ev, w->fd, w->want, sloop_fd_cb,
-		    w) != SSH_OK) {
+		}
+		if (w->direct)
+			sloop_unreg(l, w);	/* libssh has no "modify" */
+		if (!sloop_reg(l, w)) {
 			/* Out of memory in libssh: retry next round. */
 			log_error("cannot watch fd %d", w->fd);
 			w->dirty = true;
@@ -504,6 +592,10 @@ sloop_free(struct sloop *l)
 	l->ndirty = 0;
 	l->running = false;
 	sloop_apply(l);
+	if (l->epfd >= 0) {
+		(void)ssh_event_remove_fd(l->ev, l->epfd);
+		close(l->epfd);
+	}
 	(void)ssh_event_remove_session(l->ev, l->session);
 	ssh_event_free(l->ev);
 	free(l->byfd);
