@@ -15,6 +15,7 @@
 # The daemon starts with a service manager's soft descriptor limit (1024;
 # ld_start_daemon).  Figures: channels opened/failed, open rate, daemon
 # PSS while held, descriptors, CPU of daemon and client, times.
+# shellcheck source=load_lib.sh
 . "$(dirname "$0")/load_lib.sh"
 ld_init
 
@@ -89,7 +90,7 @@ run_chanclient() {
 	# Channels the connection process holds as sockets to the echo.
 	CC_CONNS=$(ss -Htn state established "dport = :$LD_ECHO_PORT" | wc -l)
 	ld_fig "${f}_target_conns_held" "$CC_CONNS"
-	echo done >&"$cc_in"
+	echo close >&"$cc_in"
 	cc_read closed >/dev/null
 	ld_fig "${f}_total_secs" "$(ld_since "$t0")"
 	rc=0

@@ -11,6 +11,7 @@
 # default 10:30:100 would drop most of them on purpose), users spread over
 # alice/bob/carol.  Figures: sessions held, bytes, daemon processes,
 # RSS/PSS of the daemon's tree, failures, times.
+# shellcheck source=load_lib.sh
 . "$(dirname "$0")/load_lib.sh"
 ld_init
 
@@ -39,7 +40,7 @@ t0=$(pc__now)
 i=0
 while read -r lp; do
 	pc_bg pc_ssh "${users[i % 3]}" -N -o ControlMaster=no \
-		-o ExitOnForwardFailure=yes -o ConnectTimeout=$UP_SECS \
+		-o ExitOnForwardFailure=yes -o "ConnectTimeout=$UP_SECS" \
 		-o ServerAliveInterval=0 \
 		-L "127.0.0.1:$lp:127.0.0.1:$LD_ECHO_PORT"
 	clients+=("$PC_BG_PID")

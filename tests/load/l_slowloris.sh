@@ -31,6 +31,7 @@
 # dropped ones at once, the admitted ones by LoginGraceTime), the counts
 # seen by the attacker must equal the daemon's log lines, and the daemon's
 # tree must be back to the listener alone.
+# shellcheck source=load_lib.sh
 . "$(dirname "$0")/load_lib.sh"
 ld_init
 

@@ -22,7 +22,7 @@
 #                      the listener).
 # ld_wait_until SECONDS CMD...   like pc_wait_for with its own deadline.
 
-# shellcheck source=../integration/lib.sh
+# shellcheck source=../integration/lib.sh disable=SC2034
 . "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
 
 LD_NOFILE=${LD_NOFILE:-16384}
