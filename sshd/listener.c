@@ -35,6 +35,8 @@
 
 #define LISTENER_MAX_SOCKS 64
 #define LISTENER_MAX_CHILDREN 16384
+/* While connections are being dropped, one drop line a minute at INFO. */
+#define LISTENER_DROP_INFO_EVERY 60
 
 struct lchild {
 	pid_t pid;
@@ -52,6 +54,8 @@ struct listener {
 	size_t nkids, kidcap;
 	struct pollfd *pfds;	/* poll set, rebuilt every round */
 	unsigned long conn_count;
+	unsigned long drops;	/* in the current throttling episode */
+	time_t drop_first, drop_info;
 };
 
 static volatile sig_atomic_t listener_got_hup;
@@ -364,6 +368,52 @@ listener_should_drop(struct listener *l, const struct servconf *cfg,
 	return r < p;
 }
 
+/*
+ * OpenSSH 9.2's lines: "beginning MaxStartups throttling" when drops start,
+ * each drop at INFO at most once a minute (VERBOSE otherwise), and
+ * "exited MaxStartups throttling after HH:MM:SS, N connections dropped"
+ * when a connection is accepted again.  One INFO line per drop let a single
+ * source write ~10,000 lines a second into syslog (tests/load/l_slowloris).
+ */
+static void
+listener_log_drop(struct listener *l, const char *sbuf, int sport,
+    const char *lbuf, int lport, const char *why)
+{
+	time_t now = time(NULL);
+
+	if (l->drops == 0) {
+		log_error("beginning MaxStartups throttling");
+		l->drop_first = now;
+		l->drop_info = now;
+		log_info("drop connection #%lu from [%s]:%d on [%s]:%d %s",
+		    l->conn_count, sbuf, sport, lbuf, lport, why);
+	} else if (now - l->drop_info >= LISTENER_DROP_INFO_EVERY) {
+		l->drop_info = now;
+		log_info("drop connection #%lu from [%s]:%d on [%s]:%d %s",
+		    l->conn_count, sbuf, sport, lbuf, lport, why);
+	} else {
+		log_verbose("drop connection #%lu from [%s]:%d on [%s]:%d %s",
+		    l->conn_count, sbuf, sport, lbuf, lport, why);
+	}
+	l->drops++;
+}
+
+static void
+listener_throttle_end(struct listener *l)
+{
+	long t;
+
+	if (l->drops == 0)
+		return;
+	t = (long)(time(NULL) - l->drop_first);
+	if (t < 0)
+		t = 0;
+	log_info("exited MaxStartups throttling after %02ld:%02ld:%02ld, "
+	    "%lu connections dropped", t / 3600, (t / 60) % 60, t % 60,
+	    l->drops);
+	l->drops = 0;
+}
+
 static void
 listener_reap(struct listener *l)
 {
@@ -415,11 +465,11 @@ listener_accept(struct daemon *d, struct listener *l, int lfd)
 			addr_ntop(&la, lbuf, sizeof(lbuf));
 	}
 	if (listener_should_drop(l, &d->global, &src, have_src, &why)) {
-		log_info("drop connection #%lu from [%s]:%d on [%s]:%d %s",
-		    l->conn_count, sbuf, sport, lbuf, lport, why);
+		listener_log_drop(l, sbuf, sport, lbuf, lport, why);
 		close(fd);
 		return;
 	}
+	listener_throttle_end(l);
 	/* Key exchange pays Nagle/delayed-ACK stalls without this. */
 	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0)
 		log_debug("setsockopt TCP_NODELAY: %s", strerror(errno));
@@ -441,7 +491,12 @@ listener_accept(struct daemon *d, struct listener *l, int lfd)
 		return;
 	}
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
-		log_error("pipe: %s", strerror(errno));
+		/* Out of descriptors under a flood: a drop, logged as one. */
+		if (errno == EMFILE || errno == ENFILE)
+			listener_log_drop(l, sbuf, sport, lbuf, lport,
+			    "out of file descriptors");
+		else
+			log_error("pipe: %s", strerror(errno));
 		close(fd);
 		return;
 	}

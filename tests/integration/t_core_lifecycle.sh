@@ -67,6 +67,9 @@ pc_wait_log "drop connection #[0-9]+ from \[127\.0\.0\.1\]:[0-9]+ on \[127\.0\.0
 kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 pc_wait_for pc_ssh alice true || pc_fail "login impossible after the pending connection ended"
+# OpenSSH 9.2's throttling lines around the drops
+pc_wait_log "error: beginning MaxStartups throttling|beginning MaxStartups throttling"
+pc_wait_log "exited MaxStartups throttling after [0-9][0-9]:[0-9][0-9]:[0-9][0-9], [0-9]+ connections dropped"
 
 # SIGTERM: clean exit, pid file removed.
 pc_stop_daemon
