@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -21,6 +22,9 @@
 #include "sshd/sshbind.h"
 
 #define MAIN_DEFAULT_CONFIG SYSCONFDIR "/portcullis/sshd_config"
+/* Descriptors beyond the forwarded channels and listeners: libssh, the
+ * log, startup and monitor pipes, PAM, the listen sockets. */
+#define MAIN_NOFILE_SLACK 128
 
 static const char *const main_default_host_keys[] = {
 	SYSCONFDIR "/portcullis/ssh_host_rsa_key",
@@ -134,6 +138,48 @@ main_test_mode(struct daemon *d, int extended, const char *conn_spec)
 	servconf_free(&eff);
 	free(buf);
 	return 0;
+}
+
+/*
+ * DESIGN.md: the daemon raises RLIMIT_NOFILE to fit MaxForwardChannels.
+ * A service manager usually starts us with a soft limit of 1024 (systemd's
+ * default LimitNOFILE=1024:524288), which cuts a connection at about 1,014
+ * channels ("connect: Too many open files") although MaxForwardChannels
+ * defaults to 4096.  Raise the soft limit, never above the hard one.
+ * XXX from the global section only: a Match block that raises
+ * MaxForwardChannels above it is not seen here; the connection process
+ * could do the same after its final configuration.
+ */
+static void
+main_raise_nofile(const struct servconf *g)
+{
+	struct rlimit rl;
+	rlim_t need;
+	long chans = g->max_forward_channels > 0 ? g->max_forward_channels : 0;
+	long lsn = g->max_forward_listeners > 0 ? g->max_forward_listeners : 0;
+	long st = g->max_startups_full > 0 ? g->max_startups_full : 0;
+
+	need = (rlim_t)((chans + lsn > st ? chans + lsn : st) +
+	    MAIN_NOFILE_SLACK);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		log_error("getrlimit RLIMIT_NOFILE: %s", strerror(errno));
+		return;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		log_info("MaxForwardChannels %ld needs about %lu file "
+		    "descriptors; the hard limit is %lu: raising to that",
+		    chans, (unsigned long)need, (unsigned long)rl.rlim_max);
+		need = rl.rlim_max;
+	}
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_error("setrlimit RLIMIT_NOFILE %lu: %s",
+		    (unsigned long)need, strerror(errno));
+	else
+		log_verbose("RLIMIT_NOFILE soft limit raised to %lu",
+		    (unsigned long)need);
 }
 
 int
@@ -258,6 +304,7 @@ main(int argc, char **argv)
 		exit(main_test_mode(&d, test == 2, conn_spec));
 
 	daemon_apply_logging(&d, &d.global);
+	main_raise_nofile(&d.global);
 	if (sshbind_create(&d.global, &d.bind) != PC_OK)
 		exit(255);
 	sshbind_warmup();
