@@ -170,7 +170,9 @@ log_syslog_priority(enum log_level level)
 	}
 }
 
-/* Make untrusted text safe for one log line: control bytes become \ooo. */
+/* Make untrusted text safe for one log line: control bytes and bytes
+ * >= 0x80 (C1 controls such as 0x9b CSI on 8-bit terminals, invalid
+ * UTF-8 from a garbage banner) become \ooo, as OpenSSH's strnvis. */
 static void
 log_sanitize(char *dst, size_t dstlen, const char *src)
 {
@@ -178,7 +180,7 @@ log_sanitize(char *dst, size_t dstlen, const char *src)
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)src; *p != '\0' && o + 5 < dstlen; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
+		if (*p < 0x20 || *p >= 0x7f) {
 			o += (size_t)snprintf(dst + o, dstlen - o, "\\%03o", *p);
 		} else {
 			dst[o++] = (char)*p;
