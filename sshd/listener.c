@@ -450,6 +450,11 @@ listener_accept(struct daemon *d, struct listener *l, int lfd)
 		if (errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNABORTED)
 			log_error("accept: %s", strerror(errno));
+		/* Out of descriptors, the connection stays queued and poll
+		 * reports it again at once: pause as OpenSSH does rather
+		 * than spin. */
+		if (errno == EMFILE || errno == ENFILE)
+			(void)usleep(100 * 1000);
 		return;
 	}
 	l->conn_count++;
