@@ -11,7 +11,7 @@ mb=${PC_SESSION_MB:-256}
 # shadow memory, or valgrind, dwarf what the relay holds.
 check_rss=yes
 if [ -n "${PC_DAEMON_WRAPPER:-}" ] ||
-	ldd "$PORTCULLISD" 2>/dev/null | grep -q libasan; then
+	ldd "$PORTCULLISD" 2>/dev/null | grep libasan >/dev/null; then
 	check_rss=no
 fi
 rss_ok() {
