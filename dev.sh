@@ -173,13 +173,11 @@ cmd_test() {
 
 # ---- ci-extra: named steps, each a function ci_<name> -----------------------
 # Add a step: write ci_<name> (return non-zero on failure) and list it here.
-# Budget for the whole list: about 45 minutes on 2 cores (.ci/run also runs
-# the test suite first, and CI stops at 90).
-# asan and valgrind are not in the default list yet: they still report
-# findings (t_fwd_backpressure RSS growth and t_auth_pam leaks under ASan,
-# LoginGraceTime timeouts under valgrind at high load) that are open in
-# the hardening issue.  Run them by name: ./dev.sh ci-extra asan valgrind
-CI_STEPS=(install distcheck deb fuzz load bench)
+# Budget for the whole list: about 60 minutes on 2 cores (.ci/run also runs
+# the test suite first, and CI stops at 90).  The sanitizer runs come last:
+# asan (the whole suite under ASan+UBSan) and valgrind (a subset with the
+# daemon under memcheck) are the longest.
+CI_STEPS=(install distcheck deb fuzz load bench asan valgrind)
 
 # Run a script of the repository if it exists yet (steps whose script is
 # still being written are skipped, and say so).
