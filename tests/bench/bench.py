@@ -639,9 +639,15 @@ TARGETS = {
     ("L-chacha", "CPU-s/GB"): ("<=", 1.25),
     ("R-aes", "CPU-s/GB"): ("<=", 0.8), ("R-chacha", "CPU-s/GB"): ("<=", 0.8),
 }
-for _w in ("hs-W", "hs-exec", "hs-exec4"):
-    TARGETS[(_w, "CPU-ms/conn")] = ("<=", 0.3)
-    TARGETS[(_w, "conn/s")] = (">=", 1.65)
+TARGETS.update({
+    ("hs-W", "CPU-ms/conn"): ("<=", 0.3), ("hs-W", "conn/s"): (">=", 1.65),
+    ("hs-exec4", "conn/s"): (">=", 2.0),
+    ("par100", "MB/s"): (">=", 1.0),
+    ("seq1000", "conn/s"): (">=", 1.25),
+    ("pingpong", "p99 us"): ("<=", 1.0),
+    ("idle50", "PSS KiB/session"): ("<=", 0.5),
+    ("idle50", "RSS KiB/session"): ("<=", 1.0),
+})
 
 
 # ---------------------------------------------------------------------------
