@@ -12,6 +12,7 @@ sshd_portcullisd_SOURCES = \
 	sshd/sshbind.c sshd/sshbind.h \
 	sshd/conn.c sshd/conn.h \
 	sshd/privsep.c sshd/privsep.h \
+	sshd/readahead.c sshd/readahead.h \
 	sshd/alive.c sshd/alive.h \
 	sshd/explain_cli.c sshd/explain_cli.h
 include sshd/config.mk
