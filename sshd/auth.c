@@ -520,6 +520,12 @@ auth_finish(struct conn *c)
 	return PC_OK;
 }
 
+bool
+auth_has_pam(const struct conn *c)
+{
+	return c->pam != NULL && c->pam->ps != NULL;
+}
+
 void
 auth_cleanup(struct conn *c)
 {

@@ -54,5 +54,8 @@ int auth_methods(const struct conn *c);
 int auth_finish(struct conn *c);
 /* At connection end (in the privileged monitor): PAM session close. */
 void auth_cleanup(struct conn *c);
+/* Does this connection hold a PAM handle (UsePAM path taken) that
+ * auth_cleanup() must close? */
+bool auth_has_pam(const struct conn *c);
 
 #endif

@@ -358,6 +358,25 @@ static struct ssh_server_callbacks_struct conn_server_cb = {
 	.channel_open_request_session_function = conn_cb_channel_session,
 };
 
+#if defined(__SANITIZE_ADDRESS__)
+#define CONN_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CONN_SANITIZED 1
+#endif
+#endif
+
+void
+conn_quit(int code)
+{
+	(void)fflush(NULL);
+#ifdef CONN_SANITIZED
+	exit(code);
+#else
+	_exit(code);
+#endif
+}
+
 static void __attribute__((noreturn))
 conn_exit(struct conn *c, int code)
 {
@@ -366,7 +385,7 @@ conn_exit(struct conn *c, int code)
 		ssh_free(c->session);
 		c->session = NULL;
 	}
-	exit(code);
+	conn_quit(code);
 }
 
 static void
@@ -378,7 +397,7 @@ conn_wrap_check(struct daemon *d, struct conn *c)
 		log_info("refused connect from %s (%s)", c->client_addr,
 		    c->client_addr);
 		close(c->sock);
-		exit(0);
+		conn_quit(0);
 	}
 #else
 	(void)d;
@@ -461,6 +480,7 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 	struct conn *c = &conn_state;
 	struct cfg_conn_info ci;
 	struct sigaction sa;
+	bool monitored = false;
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -495,7 +515,7 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 		log_error("cannot resolve the configuration for %s",
 		    c->client_addr);
 		close(sock);
-		exit(255);
+		conn_quit(255);
 	}
 	if (d->cli_ports.n > 0) {
 		strlist_free(&c->cfg.ports);
@@ -519,7 +539,7 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 	}
 	if ((c->session = ssh_new()) == NULL) {
 		log_error("ssh_new failed");
-		exit(255);
+		conn_quit(255);
 	}
 	if (ssh_bind_accept_fd(d->bind, c->session, sock) != SSH_OK) {
 		log_error("ssh_bind_accept_fd: %s", ssh_get_error(d->bind));
@@ -556,7 +576,8 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 	}
 	conn_startup_done();
 
-	if (d->running_as_root) {
+	if (d->running_as_root && privsep_needed(c)) {
+		monitored = true;
 		if ((r = privsep_split(c)) != PC_OK)
 			conn_exit(c, 255);
 	} else if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
@@ -582,7 +603,7 @@ conn_main(struct daemon *d, int sock, int startup_fd)
 	session_cleanup(c);
 	log_info("Disconnected from user %s %s port %d", c->user,
 	    c->client_addr, c->client_port);
-	if (!d->running_as_root)
+	if (!monitored)
 		auth_cleanup(c);
 	conn_exit(c, r == PC_OK ? 0 : 255);
 }

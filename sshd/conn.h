@@ -58,4 +58,14 @@ struct conn {
 	char **pam_env;			/* NULL-terminated */
 };
 
+/*
+ * End a connection, monitor or session process: _exit() after flushing
+ * stdio, without the libraries' exit handlers and destructors (OpenSSL,
+ * krb5, gssapi, libgcrypt... free memory the kernel drops anyway, at the
+ * price of copy-on-write faults).  A sanitizer build keeps exit() so
+ * LeakSanitizer still runs.  Everything that must happen (PAM close, the
+ * final log lines) is done by the caller before; log.c writes unbuffered.
+ */
+void conn_quit(int code) __attribute__((noreturn));
+
 #endif

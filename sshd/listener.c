@@ -425,6 +425,14 @@ listener_reap(struct listener *l)
 		for (i = 0; i < l->nkids; i++) {
 			if (l->kids[i].pid != pid)
 				continue;
+			/*
+			 * A root session without PAM runs in the connection
+			 * process itself (no monitor, privsep.c): its death
+			 * by a signal is logged here instead.
+			 */
+			if (WIFSIGNALED(status) && l->kids[i].startup_fd < 0)
+				log_error("connection process %ld killed by "
+				    "signal %d", (long)pid, WTERMSIG(status));
 			if (l->kids[i].startup_fd >= 0)
 				close(l->kids[i].startup_fd);
 			l->kids[i] = l->kids[--l->nkids];

@@ -72,6 +72,17 @@ privsep_drop(const struct conn *c)
 	return PC_OK;
 }
 
+bool
+privsep_needed(const struct conn *c)
+{
+	/*
+	 * XXX Root with a PAM session keeps the monitor: SIGTERM ends the
+	 * session process at once, and only a separate process can still
+	 * close the PAM session after that.
+	 */
+	return c->uid != 0 || auth_has_pam(c);
+}
+
 int
 privsep_split(struct conn *c)
 {
@@ -111,5 +122,5 @@ privsep_split(struct conn *c)
 		    "signal %d", c->user, c->client_addr, c->client_port,
 		    WTERMSIG(status));
 	auth_cleanup(c);
-	exit(0);
+	conn_quit(0);
 }
