@@ -26,7 +26,8 @@
  *    also wants POLLOUT on the transport, it polls the kernel with a zero
  *    timeout as well, so other fds (our epoll fd with every forwarded
  *    socket) and the transport's own output are never starved for longer
- *    than a few rounds.
+ *    than a few rounds; a writable transport is then reported alone (see
+ *    poll()).
  *  - Everything else (other fds, flags, other processes' state: the
  *    listener never starts it) goes straight to recvfrom(2)/ppoll(2).
  *
@@ -198,6 +199,18 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 		r = readahead_poll_kernel(fds, nfds, 0);
 		if (r < 0)
 			return r;
+		/*
+		 * libssh drops POLLOUT from its interest only when POLLOUT
+		 * comes without POLLIN (with both, its callback has already
+		 * let go of the poll handle).  So a writable transport is
+		 * reported alone, and the buffer is read next round;
+		 * otherwise POLLOUT would stay wanted for good and every
+		 * round would cost a system call.
+		 */
+		if ((t->revents & POLLOUT) != 0) {
+			t->revents &= (short)~POLLIN;
+			return r;
+		}
 		if (t->revents == 0)
 			r++;
 		t->revents |= POLLIN;
