@@ -6,8 +6,8 @@
  * from it in one place, relay_interest()):
  *
  *   up (fd -> channel), per output fd (out, and err in session mode):
- *     READING    read at most min(RELAY_BUF, remote window); nothing is
- *                read while a tail is unsent or the window is 0
+ *     READING    read at most min(buffer, remote window) in whole packets;
+ *                nothing is read while a tail is unsent or the window is 0
  *     TAIL       ssh_channel_write() took part (window, rekey): keep the
  *                rest, retry every round, no POLLIN meanwhile
  *     EOF        read returned 0 / an error; buffer drained ->
@@ -74,7 +74,21 @@
 #include "sshd/loop.h"
 #include "sshd/relay.h"
 
-#define RELAY_BUF (64 * 1024)		/* one read from an fd */
+#define RELAY_BUF (64 * 1024)		/* one read from an fd (down) */
+/*
+ * Up (fd -> channel): libssh 0.10 cuts ssh_channel_write() into DATA
+ * packets of the peer's max packet - 10 bytes; OpenSSH clients announce
+ * 32768 for TCP and session channels (CHAN_TCP_PACKET_DEFAULT), so
+ * packets carry 32758 bytes.  A 64 KiB read became 32758 + 32758 + 20:
+ * a third of the packets (each its own send() and seal) for 20 bytes.
+ * Reads are whole packets, and after a read that filled the buffer it
+ * grows to RELAY_UP_MAX (bulk): fewer writes, each followed by libssh's
+ * flush round.  There is no getter for the peer's max packet in 0.10; a
+ * client with a smaller one only gets the old small tail packet.
+ */
+#define RELAY_PKT 32758
+#define RELAY_UP_MIN (2 * RELAY_PKT)
+#define RELAY_UP_MAX (8 * RELAY_PKT)
 #define RELAY_PULL_MAX (4 * 1024 * 1024) /* > window: protocol violation */
 #define RELAY_UP_READS 4		/* reads per round and fd */
 #define RELAY_DOWN_PULLS 4		/* pulls per round */
@@ -87,6 +101,7 @@ struct relay_up {
 	bool ready;		/* poll reported it readable */
 	bool eof;
 	unsigned char *buf;
+	size_t cap;		/* RELAY_UP_MIN, RELAY_UP_MAX once bulk */
 	size_t off, len;	/* unsent tail */
 };
 
@@ -432,7 +447,9 @@ relay_up(struct relay *r, struct relay_up *u)
 		win = ssh_channel_window_size(r->ch);
 		if (win == 0)
 			return;		/* paused; re-checked each round */
-		want = win < RELAY_BUF ? win : RELAY_BUF;
+		want = win < u->cap ? win : u->cap;
+		if (want > RELAY_PKT)
+			want -= want % RELAY_PKT;	/* whole packets */
 		do {
 			n = read(u->fd, u->buf, want);
 		} while (n < 0 && errno == EINTR);
@@ -459,6 +476,18 @@ relay_up(struct relay *r, struct relay_up *u)
 		u->len = (size_t)n;
 		if (!relay_up_flush(r, u))
 			return;
+		if ((size_t)n < want) {
+			/* drained for now: the fd is level-triggered, so a
+			 * read that would only say EAGAIN is left to the
+			 * next poll (one system call less per message) */
+			u->ready = false;
+			return;
+		}
+		if ((size_t)n == u->cap && u->cap < RELAY_UP_MAX) {
+			free(u->buf);
+			u->cap = RELAY_UP_MAX;
+			u->buf = xmalloc(u->cap);
+		}
 	}
 }
 
@@ -722,11 +751,13 @@ relay_new(struct sloop *l, ssh_channel ch, enum relay_mode mode,
 		r->hooks = *hooks;
 	(void)clock_gettime(CLOCK_MONOTONIC, &r->st.started);
 	r->up[0].fd = outfd;
-	r->up[0].buf = xmalloc(RELAY_BUF);
+	r->up[0].cap = RELAY_UP_MIN;
+	r->up[0].buf = xmalloc(r->up[0].cap);
 	r->up[1].fd = efd;
 	r->up[1].is_stderr = true;
+	r->up[1].cap = RELAY_UP_MIN;
 	if (efd >= 0)
-		r->up[1].buf = xmalloc(RELAY_BUF);
+		r->up[1].buf = xmalloc(r->up[1].cap);
 	r->infd = infd;
 	r->in_shared = infd == outfd;
 	r->in_sock = infd >= 0 && relay_is_socket(infd);
