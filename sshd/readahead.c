@@ -62,7 +62,7 @@
  * what Linux's loopback autotuning holds in a socket's receive queue. */
 #define READAHEAD_SIZE (256 * 1024)
 /* Rounds answered from the buffer alone before the kernel is asked too. */
-#define READAHEAD_FAIRNESS 8
+#define READAHEAD_FAIRNESS 32
 
 static struct {
 	ssh_session session;	/* NULL: off */
