@@ -257,6 +257,12 @@ fwd_connect(const struct fwd_addrs *a, size_t *next, int wait_ms, int *fdp,
 			*fdp = fd;
 			return FWD_CONN_PENDING;
 		}
+		if (pfd.revents == POLLOUT) {
+			/* writable without ERR/HUP: connected (a failed
+			 * connect reports POLLERR); no SO_ERROR call */
+			*fdp = fd;
+			return FWD_CONN_OK;
+		}
 		switch (fwd_connect_finish(fd, err)) {
 		case FWD_CONN_OK:
 			*fdp = fd;

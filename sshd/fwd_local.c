@@ -228,8 +228,11 @@ fwd_local_open(struct fwd_state *fs, ssh_message msg)
 		log_verbose("forward open: user=%s to=%s: connected",
 		    c->user, hp);
 		free(a);
-		if (fwd_chan_start_relay(fc) == PC_OK)
+		if (fwd_chan_start_relay(fc) == PC_OK) {
+			/* accepted just now: nothing buffered to pull */
+			relay_fresh(fc->relay);
 			return 0;
+		}
 		/* the tick retries (and closes the channel on failure) */
 		fc->conn_ready = true;
 		a = NULL;

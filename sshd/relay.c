@@ -696,8 +696,9 @@ relay_nonblock(int fd)
 {
 	int fl;
 
-	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+	/* forwarded sockets come non-blocking already: one call, not two */
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || ((fl & O_NONBLOCK) == 0 &&
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)) {
 		log_error("fcntl O_NONBLOCK: %s", strerror(errno));
 		return PC_ERR_SYSTEM;
 	}
@@ -760,7 +761,9 @@ relay_new(struct sloop *l, ssh_channel ch, enum relay_mode mode,
 		r->up[1].buf = xmalloc(r->up[1].cap);
 	r->infd = infd;
 	r->in_shared = infd == outfd;
-	r->in_sock = infd >= 0 && relay_is_socket(infd);
+	/* socket mode relays a socket: no fstat per channel */
+	r->in_sock = infd >= 0 &&
+	    (mode == RELAY_SOCKET || relay_is_socket(infd));
 	r->close_first = mode == RELAY_SOCKET && relay_peer_closes_late(ch);
 	for (i = 0; i < 3; i++)
 		r->fds[i] = -1;
@@ -799,6 +802,17 @@ fail:
 	free(r->up[1].buf);
 	free(r);
 	return NULL;
+}
+
+void
+relay_fresh(struct relay *r)
+{
+	if (r == NULL)
+		return;
+	if (r->down == DOWN_HELD && !r->ch_eof && r->ilen == 0)
+		r->down = DOWN_DIRECT;
+	/* the fd is level-triggered: a read now would only say EAGAIN */
+	r->up[0].ready = false;
 }
 
 void

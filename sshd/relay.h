@@ -55,6 +55,11 @@ struct relay_hooks {
 struct relay *relay_new(struct sloop *l, ssh_channel ch, enum relay_mode mode,
     int outfd, int infd, int efd, const struct relay_hooks *hooks);
 
+/* The channel was accepted inside the message callback that is still
+ * running: libssh cannot hold data or EOF for it yet, so the first round
+ * need not pull from it (a pull on an empty channel runs a whole libssh
+ * round).  Call right after relay_new(). */
+void relay_fresh(struct relay *r);
 /* RELAY_SESSION: send EOF and CLOSE on the channel (after exit-status). */
 void relay_finish(struct relay *r);
 /* Tear down now (error, cancel): closes fds and the channel. */
