@@ -143,6 +143,7 @@ struct relay {
 	bool torn;
 	long long close_deadline;	/* relay_close_wait(), 0: not yet */
 	bool close_first;		/* socket mode: no grace (OpenSSH) */
+	bool ctl_later;			/* socket mode: EOF/CLOSE deferred once */
 };
 
 static void relay_teardown(struct relay *r);
@@ -616,7 +617,22 @@ relay_tick(void *arg)
 	relay_up(r, &r->up[0]);
 	relay_up(r, &r->up[1]);
 
-	if (r->mode == RELAY_SOCKET) {
+	if (r->mode == RELAY_SOCKET && !r->ctl_later &&
+	    ((relay_up_drained(r) && !r->eof_sent && !r->ch_closed) ||
+	    ((r->eof_sent || r->ch_closed) && r->down == DOWN_DONE))) {
+		/*
+		 * EOF and CLOSE each cost a libssh flush round (0.10 wants a
+		 * POLLOUT poll after every send), and tasks run in wake
+		 * order: a channel ending in the same round as another
+		 * one's data (sequential short connections: one closes as
+		 * the next one's reply comes back) would hold that data
+		 * behind its two rounds.  Data first: the end goes to the
+		 * next round, which polls with a zero timeout.
+		 */
+		r->ctl_later = true;
+		sloop_want_timeout(r->l, 0);
+		r->again = true;
+	} else if (r->mode == RELAY_SOCKET) {
 		if (relay_up_drained(r) && !r->eof_sent && !r->ch_closed) {
 			(void)ssh_channel_send_eof(r->ch);
 			r->eof_sent = true;
