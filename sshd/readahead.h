@@ -16,8 +16,10 @@
  * replaces the first.  Returns 0, or a negative PC_ERR_*. */
 int readahead_start(ssh_session session);
 
-/* Stop: bytes still buffered stay readable through recv() until libssh
- * has taken them, so nothing received is ever lost. */
+/* Stop: recv() and poll() go straight to the kernel again, and bytes
+ * still buffered are dropped.  Only for when nothing will read the
+ * transport any more (the session loop is over), and before the session
+ * is freed. */
 void readahead_stop(void);
 
 /* Bytes received from the kernel and not yet handed to libssh. */

@@ -7,5 +7,6 @@ include tests/unit/policy.mk
 include tests/unit/config.mk
 include tests/unit/authkeys.mk
 include tests/unit/session.mk
+include tests/unit/readahead.mk
 endif
 EXTRA_DIST += tests/unit/data
