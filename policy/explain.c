@@ -80,8 +80,13 @@ explain_buf_str(struct explain_buf *b, const char *s, bool quoted)
 			explain_buf_fmt(b, "\\%c", c);
 		} else if (c < 0x20 || c >= 0x7f) {
 			explain_buf_fmt(b, "\\x%02x", c);
+		} else if (b->used + 1 < b->len) {
+			/* plain byte: no vsnprintf per character (this runs
+			 * for every forward open's log line) */
+			b->p[b->used++] = (char)c;
+			b->p[b->used] = '\0';
 		} else {
-			explain_buf_fmt(b, "%c", c);
+			b->cut = true;
 		}
 		if (b->cut) {
 			return;
