@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -64,6 +65,7 @@ setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	ssh_key key = NULL;
+	struct timeval tmo = { 10, 0 };
 	int sv[2], sz = 1 << 20;
 
 	assert_non_null(f);
@@ -71,6 +73,10 @@ setup(void **state)
 	/* room for the 200 KiB the tests queue before reading */
 	(void)setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 	(void)setsockopt(sv[0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	/* a read that would wait for bytes that never come fails the test
+	 * (EAGAIN after 10 s) instead of hanging `make check` */
+	assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tmo,
+	    sizeof(tmo)), 0);
 	f->fd = sv[0];
 	f->peer = sv[1];
 	assert_int_equal(ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key),
