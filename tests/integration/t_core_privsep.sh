@@ -2,7 +2,9 @@
 # Privilege separation (DESIGN.md 'Process model'): the process serving
 # alice runs as alice with her groups and no capabilities, is not
 # dumpable, its privileged parent (the monitor) stays root, and a
-# forwarded connection's socket belongs to alice.
+# forwarded connection's socket belongs to alice.  Root without PAM has no
+# privilege to drop and gets no monitor (OpenSSH skips its post-auth split
+# for root too): the connection process serves the session itself.
 . "$(dirname "$0")/lib.sh"
 pc_init
 pc_authorize alice
@@ -71,4 +73,46 @@ owned_by_alice() {
 pc_wait_for owned_by_alice ||
 	pc_fail "the forwarded socket to :$echo_port is not owned by uid 20001: $(ss -tneH "( dport = :$echo_port )")"
 exec 7>&-
+
+# root, UsePAM no: the session's process is the listener's child (no
+# monitor in between), still root, and ends with the connection.
+mkdir -p "$T/home/root/.ssh"
+chmod 700 "$T/home/root/.ssh"
+pc_userkey root ed25519
+pc_authorize root
+out=$(pc_ssh root 'echo hello from $(id -u)') || pc_fail "ssh root failed"
+pc_expect_eq "hello from 0" "$out" "root's command output"
+pc_bg pc_ssh root 'sleep 30' </dev/null >/dev/null
+pc_wait_log "Starting session: command for root"
+rsess=
+find_root_session() {
+	local p k
+	for p in $(pgrep -f -- "-f $T/sshd_config" || true); do
+		[ "$p" = "$PC_DAEMON_PID" ] && continue
+		[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$PORTCULLISD")" ] ||
+			continue
+		# alice's session (still open above) runs as 20001
+		awk '/^Uid:/ { exit !($2 == 0) }' "/proc/$p/status" 2>/dev/null ||
+			continue
+		# the user's command (sh -c 'sleep 30') is its child; a monitor's
+		# child would be portcullisd itself
+		for k in $(pgrep -P "$p" || true); do
+			[ "$(readlink "/proc/$k/exe" 2>/dev/null)" = "$(readlink -f "$PORTCULLISD")" ] &&
+				continue
+			rsess=$p
+			return 0
+		done
+	done
+	return 1
+}
+pc_wait_for find_root_session || pc_fail "no portcullisd process serves root's session"
+rparent=$(awk '/^PPid:/ {print $2}' "/proc/$rsess/status")
+[ "$rparent" = "$PC_DAEMON_PID" ] ||
+	pc_fail "root's session process $rsess has parent $rparent, not the listener $PC_DAEMON_PID (a monitor left in between?)"
+ruid=$(awk '/^Uid:/ {print $2}' "/proc/$rsess/status")
+[ "$ruid" = 0 ] || pc_fail "root's session process runs as uid $ruid"
+kill $(pc__descendants "$rsess") 2>/dev/null || true
+root_gone() { ! pc__alive "$rsess"; }
+pc_wait_for root_gone || pc_fail "root's session process $rsess outlived its command"
+pc_wait_log -F "Disconnected from user root"
 pc_pass
