@@ -33,6 +33,7 @@
 #include "sshd/alive.h"
 #include "sshd/auth.h"
 #include "sshd/conn.h"
+#include "sshd/sanitized.h"
 #include "sshd/daemon.h"
 #include "sshd/forward.h"
 #include "sshd/loop.h"
@@ -358,19 +359,11 @@ static struct ssh_server_callbacks_struct conn_server_cb = {
 	.channel_open_request_session_function = conn_cb_channel_session,
 };
 
-#if defined(__SANITIZE_ADDRESS__)
-#define CONN_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CONN_SANITIZED 1
-#endif
-#endif
-
 void
 conn_quit(int code)
 {
 	(void)fflush(NULL);
-#ifdef CONN_SANITIZED
+#if PC_SANITIZED
 	exit(code);
 #else
 	_exit(code);

@@ -10,7 +10,7 @@ sshd_portcullisd_SOURCES = \
 	sshd/main.c sshd/daemon.h \
 	sshd/listener.c \
 	sshd/sshbind.c sshd/sshbind.h \
-	sshd/conn.c sshd/conn.h \
+	sshd/conn.c sshd/conn.h sshd/sanitized.h \
 	sshd/privsep.c sshd/privsep.h \
 	sshd/readahead.c sshd/readahead.h \
 	sshd/alive.c sshd/alive.h \

@@ -29,6 +29,7 @@
 #include "common/err.h"
 #include "common/log.h"
 #include "common/xmalloc.h"
+#include "sshd/sanitized.h"
 #include "sshd/session_int.h"
 
 #define SESSION_EXEC_BSHELL "/bin/sh"	/* runs rc files (_PATH_BSHELL) */
@@ -37,16 +38,7 @@
 /* Stack of the CLONE_VM child until its execve(). */
 #define SESSION_EXEC_STACK (256 * 1024)
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SESSION_EXEC_USE_CLONE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SESSION_EXEC_USE_CLONE 0
-#endif
-#endif
-#ifndef SESSION_EXEC_USE_CLONE
-#define SESSION_EXEC_USE_CLONE 1
-#endif
+#define SESSION_EXEC_USE_CLONE (!PC_SANITIZED)
 
 /* write(2) a few strings to stderr; async-signal-safe. */
 static void
