@@ -20,10 +20,11 @@
  * (sloop_ep_cb): libssh's poll(2) then covers two fds however many
  * channels are open.  libssh 0.10 reads the transport 4 KiB per round, so
  * with 100 forwarded connections a poll over 200 fds every 4 KiB was most
- * of the connection's system time.  (readahead.c now answers most of those
- * rounds from one 256 KiB read without a system call; the rounds remain.)  epoll is level-triggered like poll,
- * reports ERR/HUP unasked like poll, and an fd epoll refuses (a regular
- * file) goes into libssh's array directly as before.
+ * of the connection's system time (readahead.c now answers most of those
+ * rounds from one 256 KiB read without a system call; the rounds remain).
+ * epoll is level-triggered like poll, reports ERR/HUP unasked like poll,
+ * and an fd epoll refuses (a regular file) goes into libssh's array
+ * directly as before.
  *
  * One round: apply -> ssh_event_dopoll(timeout) -> tick hooks -> woken
  * tasks.  Ticks and tasks are the bookkeeping pass of DESIGN.md 'Loop
