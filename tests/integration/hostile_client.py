@@ -353,9 +353,8 @@ def barrier(t, rep, wait=TIMEOUT):
     return rep.wait_total(n, wait) >= n
 
 
-def still_works(t):
-    """A session on the same connection still runs a command."""
-    ch = t.open_session(timeout=TIMEOUT)
+def echo_on(ch):
+    """Run `echo still-here` on session channel CH; its whole output."""
     ch.settimeout(TIMEOUT)
     ch.exec_command("echo still-here")
     out = b""
@@ -364,6 +363,13 @@ def still_works(t):
         if not d:
             break
         out += d
+    return out
+
+
+def still_works(t):
+    """A session on the same connection still runs a command."""
+    ch = t.open_session(timeout=TIMEOUT)
+    out = echo_on(ch)
     ch.close()
     return out.strip() == b"still-here"
 
@@ -658,15 +664,7 @@ def case_session_requests(a, sampler):
     t._channel_handler_table = type(t)._channel_handler_table
     works = False
     if alive:
-        ch.settimeout(TIMEOUT)
-        ch.exec_command("echo still-here")
-        out = b""
-        while True:
-            d = ch.recv(4096)
-            if not d:
-                break
-            out += d
-        works = b"still-here" in out
+        works = b"still-here" in echo_on(ch)
     t.close()
     s.close()
     det = "requests=%d want_reply=%d replies=%d success=%d failure=%d" % (
