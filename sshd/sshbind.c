@@ -371,35 +371,52 @@ sshbind_crypto_init(void)
 		log_debug("OPENSSL_init_crypto failed");
 }
 
-/* X25519 as libssh's curve25519 key exchange does it: keygen, the key
- * again from its raw private half, derive against a raw public key. */
+/* A fresh key pair of TYPE, then both halves again from their raw bytes:
+ * libssh rebuilds X25519 and Ed25519 keys from raw bytes each time.
+ * 1 on success (*skp and *pkp set, the caller frees them), 0 on failure. */
+static int
+sshbind_warm_raw_pair(int type, EVP_PKEY **skp, EVP_PKEY **pkp)
+{
+	EVP_PKEY_CTX *kc = NULL;
+	EVP_PKEY *a = NULL;
+	unsigned char priv[32], pub[32];
+	size_t plen = sizeof(priv), ulen = sizeof(pub);
+	int ok;
+
+	*skp = *pkp = NULL;
+	ok = (kc = EVP_PKEY_CTX_new_id(type, NULL)) != NULL &&
+	    EVP_PKEY_keygen_init(kc) == 1 && EVP_PKEY_keygen(kc, &a) == 1 &&
+	    EVP_PKEY_get_raw_private_key(a, priv, &plen) == 1 &&
+	    EVP_PKEY_get_raw_public_key(a, pub, &ulen) == 1 &&
+	    (*skp = EVP_PKEY_new_raw_private_key(type, NULL, priv,
+	    plen)) != NULL &&
+	    (*pkp = EVP_PKEY_new_raw_public_key(type, NULL, pub,
+	    ulen)) != NULL;
+	EVP_PKEY_CTX_free(kc);
+	EVP_PKEY_free(a);
+	explicit_bzero(priv, sizeof(priv));
+	return ok;
+}
+
+/* X25519 as libssh's curve25519 key exchange does it: derive against a
+ * raw public key. */
 static void
 sshbind_warm_x25519(void)
 {
-	EVP_PKEY_CTX *kc = NULL, *dc = NULL;
-	EVP_PKEY *a = NULL, *b = NULL, *peer = NULL;
-	unsigned char priv[32], pub[32], out[32];
-	size_t plen = sizeof(priv), ulen = sizeof(pub), olen = sizeof(out);
+	EVP_PKEY_CTX *dc = NULL;
+	EVP_PKEY *sk = NULL, *pk = NULL;
+	unsigned char out[32];
+	size_t olen = sizeof(out);
 
-	if ((kc = EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, NULL)) == NULL ||
-	    EVP_PKEY_keygen_init(kc) != 1 || EVP_PKEY_keygen(kc, &a) != 1 ||
-	    EVP_PKEY_get_raw_private_key(a, priv, &plen) != 1 ||
-	    EVP_PKEY_get_raw_public_key(a, pub, &ulen) != 1 ||
-	    (b = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, priv,
-	    plen)) == NULL ||
-	    (peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, pub,
-	    ulen)) == NULL ||
-	    (dc = EVP_PKEY_CTX_new(b, NULL)) == NULL ||
+	if (!sshbind_warm_raw_pair(EVP_PKEY_X25519, &sk, &pk) ||
+	    (dc = EVP_PKEY_CTX_new(sk, NULL)) == NULL ||
 	    EVP_PKEY_derive_init(dc) != 1 ||
-	    EVP_PKEY_derive_set_peer(dc, peer) != 1 ||
+	    EVP_PKEY_derive_set_peer(dc, pk) != 1 ||
 	    EVP_PKEY_derive(dc, out, &olen) != 1)
 		log_debug("X25519 warm-up failed");
 	EVP_PKEY_CTX_free(dc);
-	EVP_PKEY_CTX_free(kc);
-	EVP_PKEY_free(peer);
-	EVP_PKEY_free(b);
-	EVP_PKEY_free(a);
-	explicit_bzero(priv, sizeof(priv));
+	EVP_PKEY_free(pk);
+	EVP_PKEY_free(sk);
 	explicit_bzero(out, sizeof(out));
 }
 
@@ -407,21 +424,13 @@ sshbind_warm_x25519(void)
 static void
 sshbind_warm_ed25519(void)
 {
-	EVP_PKEY_CTX *kc = NULL;
-	EVP_PKEY *a = NULL, *sk = NULL, *pk = NULL;
+	EVP_PKEY *sk = NULL, *pk = NULL;
 	EVP_MD_CTX *sc = NULL, *vc = NULL;
-	unsigned char priv[32], pub[32], sig[64];
+	unsigned char sig[64];
 	static const unsigned char msg[32];
-	size_t plen = sizeof(priv), ulen = sizeof(pub), slen = sizeof(sig);
+	size_t slen = sizeof(sig);
 
-	if ((kc = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL)) == NULL ||
-	    EVP_PKEY_keygen_init(kc) != 1 || EVP_PKEY_keygen(kc, &a) != 1 ||
-	    EVP_PKEY_get_raw_private_key(a, priv, &plen) != 1 ||
-	    EVP_PKEY_get_raw_public_key(a, pub, &ulen) != 1 ||
-	    (sk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv,
-	    plen)) == NULL ||
-	    (pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
-	    ulen)) == NULL ||
+	if (!sshbind_warm_raw_pair(EVP_PKEY_ED25519, &sk, &pk) ||
 	    (sc = EVP_MD_CTX_new()) == NULL || (vc = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit(sc, NULL, NULL, NULL, sk) != 1 ||
 	    EVP_DigestSign(sc, sig, &slen, msg, sizeof(msg)) != 1 ||
@@ -430,11 +439,8 @@ sshbind_warm_ed25519(void)
 		log_debug("Ed25519 warm-up failed");
 	EVP_MD_CTX_free(vc);
 	EVP_MD_CTX_free(sc);
-	EVP_PKEY_CTX_free(kc);
 	EVP_PKEY_free(pk);
 	EVP_PKEY_free(sk);
-	EVP_PKEY_free(a);
-	explicit_bzero(priv, sizeof(priv));
 }
 
 /*
