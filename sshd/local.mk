@@ -13,6 +13,7 @@ sshd_portcullisd_SOURCES = \
 	sshd/conn.c sshd/conn.h sshd/sanitized.h \
 	sshd/privsep.c sshd/privsep.h \
 	sshd/readahead.c sshd/readahead.h \
+	sshd/pidcache.c sshd/pidcache.h \
 	sshd/alive.c sshd/alive.h \
 	sshd/explain_cli.c sshd/explain_cli.h
 include sshd/config.mk

@@ -19,6 +19,7 @@
 #include "common/xmalloc.h"
 #include "sshd/daemon.h"
 #include "sshd/explain_cli.h"
+#include "sshd/pidcache.h"
 #include "sshd/sshbind.h"
 
 #define MAIN_DEFAULT_CONFIG SYSCONFDIR "/portcullis/sshd_config"
@@ -190,6 +191,9 @@ main(int argc, char **argv)
 	int opt, test = 0, r;
 	char line[4096];
 
+	/* before any fork or thread; without MADV_WIPEONFORK getpid() just
+	 * stays a system call */
+	(void)pidcache_start();
 	sshbind_crypto_init();
 	memset(&d, 0, sizeof(d));
 	d.config_path = MAIN_DEFAULT_CONFIG;

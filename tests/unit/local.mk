@@ -8,5 +8,6 @@ include tests/unit/config.mk
 include tests/unit/authkeys.mk
 include tests/unit/session.mk
 include tests/unit/readahead.mk
+include tests/unit/pidcache.mk
 endif
 EXTRA_DIST += tests/unit/data
