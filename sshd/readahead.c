@@ -1,5 +1,6 @@
 /*
- * Transport read-ahead (notes/libssh-0.10-server.md 7; issue 7).
+ * Transport read-ahead (notes/libssh-0.10-server.md 7; issue 7), and
+ * the POLLOUT round libssh asks for after every send().
  *
  * libssh 0.10 receives the SSH transport in ssh_socket_pollcallback(): one
  * recv() of MAX_BUF_SIZE (4 KiB) per POLLIN, then back to poll().  A
@@ -28,8 +29,20 @@
  *    socket) and the transport's own output are never starved for longer
  *    than a few rounds; a writable transport is then reported alone (see
  *    poll()).
+ *  - libssh wants POLLOUT on the transport after every send(), before it
+ *    sends again (ssh_socket_unbuffered_write).  Right after a send() on
+ *    the transport that took every byte, poll() answers that POLLOUT
+ *    without a system call (once, and only if the round before asked the
+ *    kernel): the socket had room a moment ago, and asking costs one more
+ *    round that never sleeps (one per packet sent in a ping-pong).
+ *    A wrong guess costs nothing new: the transport is a blocking socket
+ *    (libssh makes only client sockets non-blocking), so libssh's send()
+ *    of a burst larger than the free space waits in the kernel today
+ *    too.  Were it ever non-blocking, send() on a full socket returns 0,
+ *    "nothing sent yet" to libssh (it takes any -1 for a dead link).
  *  - Everything else (other fds, flags, other processes' state: the
- *    listener never starts it) goes straight to recvfrom(2)/ppoll(2).
+ *    listener never starts it) goes straight to recvfrom(2), sendto(2)
+ *    and ppoll(2).
  *
  * Safety: the fd is compared with ssh_get_fd() of the live session at every
  * call, so once libssh closes the transport (error, disconnect) a new
@@ -38,8 +51,8 @@
  */
 #include "config.h"
 
-/* We define recv() and poll(): glibc's fortify wrappers (inline functions
- * of the same names) must not be in scope in this file. */
+/* We define recv(), send() and poll(): glibc's fortify wrappers (inline
+ * functions of the same names) must not be in scope in this file. */
 #undef _FORTIFY_SOURCE
 
 #include <errno.h>
@@ -70,8 +83,10 @@ static struct {
 	unsigned char *buf;
 	size_t off, len;	/* buffered bytes: buf[off .. off+len) */
 	unsigned int rounds;	/* poll answers from the buffer, in a row */
+	bool sent;		/* the last send() took every byte */
+	bool asked;		/* the last poll() asked the kernel */
 	unsigned long long syscalls, served, shortcuts;
-} readahead = { NULL, -1, NULL, 0, 0, 0, 0, 0, 0 };
+} readahead = { NULL, -1, NULL, 0, 0, 0, false, false, 0, 0, 0 };
 
 int
 readahead_start(ssh_session session)
@@ -99,6 +114,7 @@ readahead_stop(void)
 	readahead.fd = -1;
 	readahead.off = readahead.len = 0;
 	readahead.rounds = 0;
+	readahead.sent = readahead.asked = false;
 }
 
 size_t
@@ -153,6 +169,24 @@ recv(int fd, void *buf, size_t n, int flags)
 	return (ssize_t)k;
 }
 
+ssize_t
+send(int fd, const void *buf, size_t n, int flags)
+{
+	ssize_t r;
+
+	r = sendto(fd, buf, n, flags, NULL, 0);
+	if (!readahead_mine(fd))
+		return r;
+	readahead.sent = r >= 0 && (size_t)r == n;
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		/* libssh takes any failed send() for a dead connection; a
+		 * full socket is "nothing sent yet" (only our POLLOUT
+		 * answer below could have led it here) */
+		return 0;
+	}
+	return r;
+}
+
 /* poll(2) itself, without coming back here. */
 static int
 readahead_poll_kernel(struct pollfd *fds, nfds_t nfds, int timeout)
@@ -172,6 +206,28 @@ readahead_poll_kernel(struct pollfd *fds, nfds_t nfds, int timeout)
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+/* The kernel's answer, remembered as asked. */
+static int
+readahead_poll_asked(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	readahead.asked = true;
+	return readahead_poll_kernel(fds, nfds, timeout);
+}
+
+/* Only the transport, with REVENTS. */
+static int
+readahead_poll_only(struct pollfd *fds, nfds_t nfds, struct pollfd *t,
+    short revents)
+{
+	nfds_t i;
+
+	for (i = 0; i < nfds; i++)
+		fds[i].revents = 0;
+	t->revents = revents;
+	readahead.asked = false;
+	return 1;
+}
+
 int
 poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
@@ -179,10 +235,9 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	nfds_t i;
 	int r;
 
-	if (readahead.len > 0 && fds != NULL) {
+	if (readahead.session != NULL && fds != NULL) {
 		for (i = 0; i < nfds; i++) {
-			if (fds[i].fd == readahead.fd &&
-			    (fds[i].events & POLLIN) != 0) {
+			if (fds[i].fd == readahead.fd) {
 				t = &fds[i];
 				break;
 			}
@@ -190,13 +245,29 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	}
 	if (t == NULL || !readahead_mine(t->fd)) {
 		readahead.rounds = 0;
-		return readahead_poll_kernel(fds, nfds, timeout);
+		return readahead_poll_asked(fds, nfds, timeout);
+	}
+	/*
+	 * libssh wants POLLOUT again after every send(), before it sends
+	 * the next packet.  Just after a send() that took every byte the
+	 * socket has room, so that answer needs no system call (it would
+	 * be one more round that does not sleep), provided the round
+	 * before asked the kernel: other fds wait one round at most.
+	 */
+	if ((t->events & POLLOUT) != 0 && readahead.sent && readahead.asked) {
+		readahead.sent = false;
+		readahead.shortcuts++;
+		return readahead_poll_only(fds, nfds, t, POLLOUT);
+	}
+	if (readahead.len == 0 || (t->events & POLLIN) == 0) {
+		readahead.rounds = 0;
+		return readahead_poll_asked(fds, nfds, timeout);
 	}
 	readahead.shortcuts++;
 	if ((t->events & POLLOUT) != 0 ||
 	    ++readahead.rounds >= READAHEAD_FAIRNESS) {
 		readahead.rounds = 0;
-		r = readahead_poll_kernel(fds, nfds, 0);
+		r = readahead_poll_asked(fds, nfds, 0);
 		if (r < 0)
 			return r;
 		/*
@@ -216,8 +287,5 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 		t->revents |= POLLIN;
 		return r;
 	}
-	for (i = 0; i < nfds; i++)
-		fds[i].revents = 0;
-	t->revents = POLLIN;
-	return 1;
+	return readahead_poll_only(fds, nfds, t, POLLIN);
 }

@@ -187,6 +187,64 @@ test_poll_buffered(void **state)
 	close(pipefd[1]);
 }
 
+/* After a send() on the transport that took every byte, the POLLOUT
+ * libssh asks for next is answered without the kernel, once, and only
+ * after a round that asked the kernel; a readable pipe shows which rounds
+ * the kernel answered. */
+static void
+test_pollout_after_send(void **state)
+{
+	struct fx *f = *state;
+	struct pollfd p[2];
+	unsigned char buf[64];
+	int pipefd[2];
+
+	assert_int_equal(pipe(pipefd), 0);
+	assert_int_equal(write(pipefd[1], "x", 1), 1);
+	assert_int_equal(readahead_start(f->session), 0);
+	p[0].fd = f->fd;
+	p[0].events = POLLIN | POLLOUT;
+	p[1].fd = pipefd[0];
+	p[1].events = POLLIN;
+	/* nothing sent yet: the kernel answers (the pipe is readable) */
+	assert_int_equal(poll(p, 2, 1000), 2);
+	assert_int_equal(p[0].revents, POLLOUT);
+	assert_int_equal(p[1].revents, POLLIN);
+	/* a whole send, then POLLOUT alone, from memory */
+	assert_int_equal(send(f->fd, "hello", 5, MSG_NOSIGNAL), 5);
+	p[0].revents = p[1].revents = -1;
+	assert_int_equal(poll(p, 2, 1000), 1);
+	assert_int_equal(p[0].revents, POLLOUT);
+	assert_int_equal(p[1].revents, 0);
+	/* that round did not ask the kernel, so the next one does, even
+	 * after another send: other fds wait one round at most */
+	assert_int_equal(send(f->fd, "world", 5, MSG_NOSIGNAL), 5);
+	assert_int_equal(poll(p, 2, 1000), 2);
+	assert_int_equal(p[1].revents, POLLIN);
+	/* without POLLOUT wanted there is nothing to answer from memory */
+	assert_int_equal(send(f->fd, "!", 1, MSG_NOSIGNAL), 1);
+	p[0].events = POLLIN;
+	assert_int_equal(poll(p, 2, 1000), 1);
+	assert_int_equal(p[0].revents, 0);
+	assert_int_equal(p[1].revents, POLLIN);
+	/* nothing was sent since, so the room is still there */
+	p[0].events = POLLIN | POLLOUT;
+	assert_int_equal(poll(p, 2, 1000), 1);
+	assert_int_equal(p[0].revents, POLLOUT);
+	assert_int_equal(p[1].revents, 0);
+	/* a send() on another fd says nothing about the transport */
+	assert_int_equal(poll(p, 2, 1000), 2);
+	assert_int_equal(send(f->peer, "?", 1, MSG_NOSIGNAL), 1);
+	assert_int_equal(poll(p, 2, 1000), 2);
+	assert_int_equal(p[0].revents, POLLIN | POLLOUT);
+	assert_int_equal(p[1].revents, POLLIN);
+	/* every byte arrived, in order */
+	assert_int_equal(read(f->peer, buf, sizeof(buf)), 11);
+	assert_memory_equal(buf, "helloworld!", 11);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
 /* EOF comes only once every buffered byte has been handed out. */
 static void
 test_eof_after_drain(void **state)
@@ -270,6 +328,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_order_one_read, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_poll_buffered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pollout_after_send, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_eof_after_drain, setup,
 		    teardown),
