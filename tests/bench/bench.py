@@ -60,7 +60,9 @@ marked optional)
                     receive/decrypt path.  MB/s (10^6) measured from connect
                     until the sink's byte count came back through the tunnel
                     (full delivery), server CPU-s per GB (10^9), and the
-                    system (kernel) part of it, sys-s/GB.
+                    system (kernel) part of it, sys-s/GB; client CPU-s/GB is
+                    the `ssh` client's own (the other end of the tunnel:
+                    on 2 cores what it spends is taken from the server).
   R-aes, R-chacha   BENCH_SIZE bytes pushed into the server's `-R` listener
                     to a sink behind the client: the server's encrypt path.
   par100            100 parallel connections x 10 MiB through one -L.
@@ -369,7 +371,9 @@ def with_tunnel(env, d, mode, target, cipher, body):
     t = Tunnel(env, d, mode, target, cipher)
     try:
         cpu0 = d.cpu()
+        ccpu0 = tree_cpu(t.proc.pid)
         res = body(t.port)
+        env.client_cpu = tree_cpu(t.proc.pid) - ccpu0
     finally:
         t.close()
     d.quiesce()
@@ -391,7 +395,8 @@ def wl_throughput(mode, cipher):
         if r.get("failed", 1) != 0:
             raise BenchError("transfer not fully delivered: %s" % r)
         return {"MB/s": r["mbps"], "CPU-s/GB": cpu.total / (size / 1e9),
-                "sys-s/GB": cpu.sys / (size / 1e9)}
+                "sys-s/GB": cpu.sys / (size / 1e9),
+                "client CPU-s/GB": env.client_cpu.total / (size / 1e9)}
     return run
 
 
