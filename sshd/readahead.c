@@ -178,10 +178,11 @@ send(int fd, const void *buf, size_t n, int flags)
 	if (!readahead_mine(fd))
 		return r;
 	readahead.sent = r >= 0 && (size_t)r == n;
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR)) {
 		/* libssh takes any failed send() for a dead connection; a
-		 * full socket is "nothing sent yet" (only our POLLOUT
-		 * answer below could have led it here) */
+		 * full socket, or a signal before the first byte, is
+		 * "nothing sent yet": it keeps the bytes and polls again */
 		return 0;
 	}
 	return r;

@@ -245,6 +245,33 @@ test_pollout_after_send(void **state)
 	close(pipefd[1]);
 }
 
+/* A full non-blocking transport: send() says "nothing sent yet" (0), not
+ * -1, which libssh would take for a dead connection; and the next POLLOUT
+ * is the kernel's (it has no room), not a guess. */
+static void
+test_send_full(void **state)
+{
+	struct fx *f = *state;
+	static unsigned char chunk[65536];
+	struct pollfd p;
+	ssize_t r = 1;
+	int i, fl;
+
+	fl = fcntl(f->fd, F_GETFL);
+	assert_true(fl >= 0);
+	assert_int_equal(fcntl(f->fd, F_SETFL, fl | O_NONBLOCK), 0);
+	assert_int_equal(readahead_start(f->session), 0);
+	for (i = 0; i < 4096 && r != 0; i++) {
+		r = send(f->fd, chunk, sizeof(chunk), MSG_NOSIGNAL);
+		assert_true(r >= 0);
+	}
+	assert_int_equal(r, 0);
+	p.fd = f->fd;
+	p.events = POLLIN | POLLOUT;
+	assert_int_equal(poll(&p, 1, 0), 0);
+	assert_int_equal(p.revents, 0);
+}
+
 /* EOF comes only once every buffered byte has been handed out. */
 static void
 test_eof_after_drain(void **state)
@@ -330,6 +357,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_poll_buffered, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pollout_after_send, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_send_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_eof_after_drain, setup,
 		    teardown),
