@@ -188,12 +188,13 @@ send(int fd, const void *buf, size_t n, int flags)
 	return r;
 }
 
-/* poll(2) itself, without coming back here. */
+/* poll(2) itself, without coming back here; remembered as asked. */
 static int
 readahead_poll_kernel(struct pollfd *fds, nfds_t nfds, int timeout)
 {
 	struct timespec ts;
 
+	readahead.asked = true;
 	if (timeout < 0)
 		return ppoll(fds, nfds, NULL, NULL);
 	ts.tv_sec = timeout / 1000;
@@ -207,14 +208,6 @@ readahead_poll_kernel(struct pollfd *fds, nfds_t nfds, int timeout)
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
-/* The kernel's answer, remembered as asked. */
-static int
-readahead_poll_asked(struct pollfd *fds, nfds_t nfds, int timeout)
-{
-	readahead.asked = true;
-	return readahead_poll_kernel(fds, nfds, timeout);
-}
-
 /* Only the transport, with REVENTS. */
 static int
 readahead_poll_only(struct pollfd *fds, nfds_t nfds, struct pollfd *t,
@@ -246,7 +239,7 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	}
 	if (t == NULL || !readahead_mine(t->fd)) {
 		readahead.rounds = 0;
-		return readahead_poll_asked(fds, nfds, timeout);
+		return readahead_poll_kernel(fds, nfds, timeout);
 	}
 	/*
 	 * libssh wants POLLOUT again after every send(), before it sends
@@ -262,13 +255,13 @@ poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	}
 	if (readahead.len == 0 || (t->events & POLLIN) == 0) {
 		readahead.rounds = 0;
-		return readahead_poll_asked(fds, nfds, timeout);
+		return readahead_poll_kernel(fds, nfds, timeout);
 	}
 	readahead.shortcuts++;
 	if ((t->events & POLLOUT) != 0 ||
 	    ++readahead.rounds >= READAHEAD_FAIRNESS) {
 		readahead.rounds = 0;
-		r = readahead_poll_asked(fds, nfds, 0);
+		r = readahead_poll_kernel(fds, nfds, 0);
 		if (r < 0)
 			return r;
 		/*
