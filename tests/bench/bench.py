@@ -366,18 +366,19 @@ class Tunnel:
 
 
 def with_tunnel(env, d, mode, target, cipher, body):
-    """Run body(port) with a tunnel up; return (body result, server CPU s)
-    from the tunnel being up to the tree being bare again."""
+    """Run body(port) with a tunnel up; return (body result, server CPU s
+    from the tunnel being up to the tree being bare again, the ssh client's
+    CPU s during body)."""
     t = Tunnel(env, d, mode, target, cipher)
     try:
         cpu0 = d.cpu()
         ccpu0 = tree_cpu(t.proc.pid)
         res = body(t.port)
-        env.client_cpu = tree_cpu(t.proc.pid) - ccpu0
+        ccpu = tree_cpu(t.proc.pid) - ccpu0
     finally:
         t.close()
     d.quiesce()
-    return res, d.cpu() - cpu0
+    return res, d.cpu() - cpu0, ccpu
 
 
 # ---------------------------------------------------------------------------
@@ -389,21 +390,22 @@ def wl_throughput(mode, cipher):
         size = env.cfg.size
         target = env.sink_port
         tmo = max(120, size / 5e6)
-        r, cpu = with_tunnel(env, d, mode, target, cipher,
-                             lambda p: env.blast("send", p, size,
-                                                 timeout=tmo))
+        r, cpu, ccpu = with_tunnel(env, d, mode, target, cipher,
+                                   lambda p: env.blast("send", p, size,
+                                                       timeout=tmo))
         if r.get("failed", 1) != 0:
             raise BenchError("transfer not fully delivered: %s" % r)
         return {"MB/s": r["mbps"], "CPU-s/GB": cpu.total / (size / 1e9),
                 "sys-s/GB": cpu.sys / (size / 1e9),
-                "client CPU-s/GB": env.client_cpu.total / (size / 1e9)}
+                "client CPU-s/GB": ccpu.total / (size / 1e9)}
     return run
 
 
 def wl_par(env, d):
     n, size = env.cfg.par_n, env.cfg.par_size
-    r, cpu = with_tunnel(env, d, "L", env.sink_port, "aes128-gcm@openssh.com",
-                         lambda p: env.blast("par", p, n, size))
+    r, cpu, _ = with_tunnel(env, d, "L", env.sink_port,
+                            "aes128-gcm@openssh.com",
+                            lambda p: env.blast("par", p, n, size))
     total = n * size
     return {"MB/s": r["mbps"], "CPU-s/GB": cpu.total / (total / 1e9),
             "sys-s/GB": cpu.sys / (total / 1e9),
@@ -412,8 +414,9 @@ def wl_par(env, d):
 
 def wl_seq(env, d):
     n = env.cfg.seq_n
-    r, cpu = with_tunnel(env, d, "L", env.echo_port, "aes128-gcm@openssh.com",
-                         lambda p: env.blast("seq", p, n))
+    r, cpu, _ = with_tunnel(env, d, "L", env.echo_port,
+                            "aes128-gcm@openssh.com",
+                            lambda p: env.blast("seq", p, n))
     return {"conn/s": r["rate"], "p50 ms": r["p50_ms"],
             "p99 ms": r["p99_ms"], "CPU-ms/conn": cpu.total * 1e3 / n,
             "failed conns": r["failed"]}
@@ -421,8 +424,9 @@ def wl_seq(env, d):
 
 def wl_ping(env, d):
     n = env.cfg.ping_n
-    r, cpu = with_tunnel(env, d, "L", env.echo_port, "aes128-gcm@openssh.com",
-                         lambda p: env.blast("pingpong", p, n))
+    r, cpu, _ = with_tunnel(env, d, "L", env.echo_port,
+                            "aes128-gcm@openssh.com",
+                            lambda p: env.blast("pingpong", p, n))
     if r["failed"]:
         raise BenchError("ping-pong failed: %s" % r)
     return {"p50 us": r["p50_ms"] * 1e3, "p99 us": r["p99_ms"] * 1e3,
@@ -604,8 +608,8 @@ def wl_chan_ssh(env, d):
         finally:
             stop(p)
 
-    _, cpu = with_tunnel(env, d, "L", env.echo_port,
-                         "aes128-gcm@openssh.com", body)
+    _, cpu, _ = with_tunnel(env, d, "L", env.echo_port,
+                            "aes128-gcm@openssh.com", body)
     r = holder["r"]
     return {"failed channels": float(r["failed"]),
             "open ch/s": float(r["rate"]),
