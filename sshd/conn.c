@@ -33,11 +33,11 @@
 #include "sshd/alive.h"
 #include "sshd/auth.h"
 #include "sshd/conn.h"
-#include "sshd/sanitized.h"
 #include "sshd/daemon.h"
 #include "sshd/forward.h"
 #include "sshd/loop.h"
 #include "sshd/privsep.h"
+#include "sshd/sanitized.h"
 #include "sshd/session.h"
 
 #define CONN_BANNER_MAX (64 * 1024)
